@@ -1,0 +1,36 @@
+// Exit codes of the CLI and the one mapping from errors to them.
+import { ERROR_CODES, isOrchError } from '../errors.ts';
+
+export const EXIT = {
+  ok: 0,
+  /** A code fault: a red suite, a rollback, drift found. */
+  fault: 1,
+  /** Usage or config error: bad input, nothing written. */
+  usage: 2,
+  /** Deferred / infra: try again later (EX_TEMPFAIL). */
+  tempfail: 75,
+} as const;
+
+/** Thrown by a command to end with a given exit code after it printed its own output. */
+export class ExitSignal extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+const USAGE_CODES = new Set<string>([
+  ERROR_CODES.CONFIG_INVALID,
+  ERROR_CODES.INVALID_INPUT,
+  ERROR_CODES.NOT_FOUND,
+  ERROR_CODES.ILLEGAL_TRANSITION,
+  ERROR_CODES.UNKNOWN_STAGE,
+]);
+
+/** One line for stderr and the exit code for any error that reaches the CLI's main. */
+export function describeFailure(error: unknown): { line: string; exitCode: number } {
+  if (isOrchError(error)) {
+    return { line: `orch: ${error.message}`, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.fault };
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { line: `orch: internal error: ${message}`, exitCode: EXIT.fault };
+}

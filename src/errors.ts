@@ -1,0 +1,72 @@
+// Every error orch raises on purpose, each with a stable `code`. Check by `code`, never by message.
+
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'ORCH_CONFIG_INVALID',
+  ILLEGAL_TRANSITION: 'ORCH_ILLEGAL_TRANSITION',
+  UNKNOWN_STAGE: 'ORCH_UNKNOWN_STAGE',
+  VERSION_CONFLICT: 'ORCH_VERSION_CONFLICT',
+  NOT_FOUND: 'ORCH_NOT_FOUND',
+  INVALID_INPUT: 'ORCH_INVALID_INPUT',
+  GIT_FAILED: 'ORCH_GIT_FAILED',
+  STORE_FAILED: 'ORCH_STORE_FAILED',
+  INTERNAL: 'ORCH_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Base class: a stable code, a message that names what was wrong, and the cause when there is one. */
+export class OrchError extends Error {
+  readonly code: ErrorCode;
+  /** Infra failures may be retried; code faults and bad input may not. */
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OrchError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** A configuration value failed validation: names the key, the value and what is allowed. */
+export class ConfigError extends OrchError {
+  readonly key: string;
+  constructor(key: string, value: unknown, allowed: string, options: { cause?: unknown } = {}) {
+    super(ERROR_CODES.CONFIG_INVALID, `${key}=${JSON.stringify(value)} is invalid: ${allowed}`, options);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+/** A transition that STAGE_TRANSITIONS does not contain. */
+export class IllegalTransitionError extends OrchError {
+  constructor(readonly from: string, readonly to: string) {
+    super(ERROR_CODES.ILLEGAL_TRANSITION, `illegal transition ${from} -> ${to}: not in STAGE_TRANSITIONS`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** User input (CLI arguments, task fields) that orch refuses; the CLI maps it to exit 2. */
+export class InvalidInputError extends OrchError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(ERROR_CODES.INVALID_INPUT, message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class NotFoundError extends OrchError {
+  constructor(message: string) {
+    super(ERROR_CODES.NOT_FOUND, message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export function isOrchError(error: unknown): error is OrchError {
+  return error instanceof OrchError;
+}
+
+/** The message of anything thrown, for recording in an outcome. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

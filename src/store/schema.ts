@@ -1,0 +1,108 @@
+// Row types of the store, as Kysely sees them. Keep in step with migrations/ (the drift guard
+// compares the migrated schema with docs/architecture/db-schema.md).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface TasksTable {
+  id: Generated<number>;
+  repo: string;
+  branch: string;
+  base: string;
+  title: string;
+  stage: string;
+  state: Generated<string>;
+  validated_sha: string | null;
+  blocked_reason: string | null;
+  version: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  task_id: number;
+  stage: string;
+  agent: string;
+  state: Generated<string>;
+  attempt: Generated<number>;
+  infra_attempts: Generated<number>;
+  not_before: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  pid: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  outcome: string | null;
+  detail: string | null;
+}
+
+export interface AgentRunsTable {
+  id: Generated<number>;
+  job_id: number;
+  task_id: number;
+  role: string;
+  transport: 'llm' | 'deterministic';
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  exit_code: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_usd: number | null;
+  model: string | null;
+}
+
+export interface TransitionsTable {
+  id: Generated<number>;
+  task_id: number;
+  job_id: number | null;
+  from_stage: string;
+  to_stage: string;
+  kind: 'forward' | 'rollback';
+  reason: string | null;
+  created_at: string;
+}
+
+export interface GateResultsTable {
+  id: Generated<number>;
+  task_id: number;
+  job_id: number | null;
+  transition_id: number | null;
+  from_stage: string;
+  to_stage: string;
+  check_id: string;
+  verdict: 'pass' | 'fail' | 'defer';
+  reason: string;
+  detail: string | null;
+  created_at: string;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  task_id: number | null;
+  kind: string;
+  dedupe_key: string;
+  message: string;
+  detail: string | null;
+  created_at: string;
+  resolved_at: string | null;
+}
+
+export interface Database {
+  tasks: TasksTable;
+  jobs: JobsTable;
+  agent_runs: AgentRunsTable;
+  transitions: TransitionsTable;
+  gate_results: GateResultsTable;
+  alerts: AlertsTable;
+}
+
+export type Task = Selectable<TasksTable>;
+export type NewTask = Insertable<TasksTable>;
+export type TaskUpdate = Updateable<TasksTable>;
+export type Job = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type AgentRun = Selectable<AgentRunsTable>;
+export type TransitionRow = Selectable<TransitionsTable>;
+export type GateResultRow = Selectable<GateResultsTable>;
+export type Alert = Selectable<AlertsTable>;
