@@ -63,6 +63,22 @@ export class NotFoundError extends OrchError {
   }
 }
 
+/** An operation needs the task in another state; the message names the state found and what to do. */
+export class TaskStateError extends OrchError {
+  constructor(readonly taskId: number, readonly state: string, message: string) {
+    super(ERROR_CODES.TASK_STATE, message);
+    this.name = 'TaskStateError';
+  }
+}
+
+/** Another writer changed the task first (its version moved): nothing of ours was written. */
+export class VersionConflictError extends OrchError {
+  constructor(readonly taskId: number, readonly version: number) {
+    super(ERROR_CODES.VERSION_CONFLICT, `task ${taskId} changed while it was being evaluated (expected version ${version}); nothing was written`, { retryable: true });
+    this.name = 'VersionConflictError';
+  }
+}
+
 export function isOrchError(error: unknown): error is OrchError {
   return error instanceof OrchError;
 }

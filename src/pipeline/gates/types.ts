@@ -9,8 +9,6 @@ export interface GateContext {
   readonly taskDir: string;
   /** The task's repository (its work tree's top-level folder). */
   readonly repo: string;
-  /** When the task entered its current stage (ISO-8601): older artifacts are from an earlier round. */
-  readonly stageEnteredAt: string;
 }
 
 export const CHECK_VERDICTS = Object.freeze({ pass: 'pass', fail: 'fail', defer: 'defer' } as const);

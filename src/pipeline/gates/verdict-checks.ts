@@ -1,6 +1,6 @@
 // Checks that read a stage artifact's machine-verdict with THE parser: the passing value passes,
 // another allowed value fails, a missing or invalid verdict defers (advance() re-runs the job).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ERROR_CODES, OrchError, errorMessage } from '../../errors.ts';
 import { artifactPath } from '../paths.ts';
 import { ROLES } from '../stages.ts';
@@ -19,11 +19,6 @@ export function verdictCheck(key: string): GateCheck {
     const base = { artifact, key };
     let text: string;
     try {
-      const info = await stat(path);
-      // An artifact older than the stage entry is from an earlier round: it must not decide this one.
-      if (info.mtimeMs < Date.parse(ctx.stageEnteredAt)) {
-        return { verdict: 'defer', reason: `${artifact} predates the task's entry into ${role.stage}: no verdict for this round`, detail: { ...base, cause: DEFER_CAUSES.verdictMissing, stale: true } };
-      }
       text = await readFile(path, 'utf8');
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${errorMessage(error)}`;

@@ -84,3 +84,14 @@ export async function pendingJobsForTask(db: Db, taskId: number): Promise<Job[]>
     .orderBy('id')
     .execute();
 }
+
+/** Record a job's end (the worker's finish handler does this before it calls advance()). */
+export async function finishJob(db: Db, jobId: number, state: 'succeeded' | 'failed', outcome: string): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ state, outcome, finished_at: nowIso(), lease_owner: null, lease_expires_at: null })
+    .where('id', '=', jobId)
+    .where('state', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
