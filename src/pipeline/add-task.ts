@@ -1,5 +1,7 @@
 // Creating a task: every field is validated (the repo is a git work tree, both branches are valid
 // names that exist) before anything is written; then the task and its first job go in together.
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/keys.ts';
 import { InvalidInputError } from '../errors.ts';
 import { branchHead, requireWorkTree } from '../git/repo.ts';
 import { requireBranchName } from '../git/refs.ts';
@@ -8,6 +10,7 @@ import { insertJob } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
 import { writeTransaction } from '../store/tx.ts';
+import { taskDir } from './paths.ts';
 import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
 
 export interface AddTaskInput {
@@ -39,10 +42,10 @@ export async function resolveTaskInput(input: AddTaskInput): Promise<{ repo: str
   return { repo, branch: input.branch, base, title, stage };
 }
 
-/** Add a task on its stage and enqueue that stage's job, in one transaction. */
-export async function addTask(store: Store, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
+/** Add a task on its stage and enqueue that stage's job, in one transaction; then make its folder. */
+export async function addTask(deps: { store: Store; config: Config }, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
   const fields = await resolveTaskInput(input);
-  return writeTransaction(store, async (trx) => {
+  const added = await writeTransaction(deps.store, async (trx) => {
     const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);
     if (open) throw new InvalidInputError(`task ${open.id} already works on branch ${JSON.stringify(fields.branch)} of ${fields.repo} (stage ${open.stage}, ${open.state})`);
     const task = await insertTask(trx, fields);
@@ -50,4 +53,6 @@ export async function addTask(store: Store, input: AddTaskInput): Promise<{ task
     const job = role ? await insertJob(trx, { taskId: task.id, stage: fields.stage, agent: role.role }) : null;
     return { task, job };
   });
+  mkdirSync(taskDir(deps.config, added.task.id), { recursive: true });
+  return added;
 }

@@ -6,6 +6,7 @@ import { insertGateResults, insertTransition } from '../store/repos/history.ts';
 import { cancelWaitingJobs, insertJob } from '../store/repos/jobs.ts';
 import { updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
+import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
 import { archiveStageArtifact } from './artifacts.ts';
 import type { AdvanceDeps } from './advance.ts';
@@ -35,9 +36,10 @@ function patchFor(decision: Decision): TaskPatch {
 export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Decision, jobId: number | null): Promise<Applied> {
   const edge = decision.transition ? requireTransition(task.stage, decision.transition.to) : null;
   return writeTransaction(deps.store, async (trx) => {
+    const at = nowIso();
     // The guarded update goes first: it takes SQLite's write lock before anything else is read.
-    if (!(await updateTaskGuarded(trx, task.id, task.version, patchFor(decision)))) throw new VersionConflictError(task.id, task.version);
-    const transition = edge ? await insertTransition(trx, { taskId: task.id, jobId, transition: edge, reason: decision.reason }) : null;
+    if (!(await updateTaskGuarded(trx, task.id, task.version, patchFor(decision), at))) throw new VersionConflictError(task.id, task.version);
+    const transition = edge ? await insertTransition(trx, { taskId: task.id, jobId, transition: edge, reason: decision.reason, at }) : null;
     // Entering a stage starts a new round: its old artifact goes to history/ while we hold the
     // write lock (if the commit then failed, the file is archived, not lost, and never stale).
     if (edge && transition) archiveStageArtifact(deps.config, task.id, edge.to, `t${transition.id}`);
@@ -48,10 +50,11 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
       from: decision.guarded.from,
       to: decision.guarded.to,
       results: decision.records,
+      at,
     });
     if (edge || decision.outcome === 'blocked') await cancelWaitingJobs(trx, task.id, `task ${decision.outcome}: ${decision.reason}`);
-    const job = decision.nextJob ? await insertJob(trx, { taskId: task.id, ...decision.nextJob }) : null;
-    const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert }) : null;
+    const job = decision.nextJob ? await insertJob(trx, { taskId: task.id, ...decision.nextJob, at }) : null;
+    const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert, at }) : null;
     return { version: task.version + 1, transitionId: transition?.id ?? null, jobId: job?.id ?? null, alertId: alert?.id ?? null };
   });
 }

@@ -37,7 +37,7 @@ export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<
     config,
     store,
     repo,
-    add: async (input = {}) => (await addTask(store, { repo: repo.dir, branch: repo.branch, title: 'A change', ...input })).task.id,
+    add: async (input = {}) => (await addTask({ store, config }, { repo: repo.dir, branch: repo.branch, title: 'A change', ...input })).task.id,
     write: (taskId, file, text) => {
       const path = artifactPath(config, taskId, file);
       mkdirSync(dirname(path), { recursive: true });

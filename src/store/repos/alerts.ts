@@ -10,6 +10,8 @@ export interface NewAlertInput {
   readonly dedupeKey: string;
   readonly message: string;
   readonly detail?: object;
+  /** @default now */
+  readonly at?: string;
 }
 
 /** Raise an alert; returns null when one with the same dedupe key already exists. */
@@ -22,7 +24,7 @@ export async function raiseAlert(db: Db, input: NewAlertInput): Promise<Alert | 
       dedupe_key: input.dedupeKey,
       message: input.message,
       detail: input.detail === undefined ? null : JSON.stringify(input.detail),
-      created_at: nowIso(),
+      created_at: input.at ?? nowIso(),
       resolved_at: null,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())

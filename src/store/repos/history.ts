@@ -6,7 +6,7 @@ import type { Db } from '../tx.ts';
 
 export async function insertTransition(
   db: Db,
-  input: { taskId: number; jobId: number | null; transition: Transition; reason: string | null },
+  input: { taskId: number; jobId: number | null; transition: Transition; reason: string | null; at?: string },
 ): Promise<TransitionRow> {
   return db
     .insertInto('transitions')
@@ -17,7 +17,7 @@ export async function insertTransition(
       to_stage: input.transition.to,
       kind: input.transition.kind,
       reason: input.reason,
-      created_at: nowIso(),
+      created_at: input.at ?? nowIso(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -33,10 +33,10 @@ export interface GateResultInput {
 /** Record the checks of one gate evaluation, in the order they ran. */
 export async function insertGateResults(
   db: Db,
-  input: { taskId: number; jobId: number | null; transitionId: number | null; from: string; to: string; results: readonly GateResultInput[] },
+  input: { taskId: number; jobId: number | null; transitionId: number | null; from: string; to: string; results: readonly GateResultInput[]; at?: string },
 ): Promise<GateResultRow[]> {
   if (input.results.length === 0) return [];
-  const at = nowIso();
+  const at = input.at ?? nowIso();
   return db
     .insertInto('gate_results')
     .values(

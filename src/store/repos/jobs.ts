@@ -14,6 +14,8 @@ export interface NewJobInput {
   /** 1 for a stage's first run; a verdict re-run counts up. @default 1 */
   readonly attempt?: number;
   readonly detail?: object;
+  /** Creation time; one transaction's rows share one. @default now */
+  readonly at?: string;
 }
 
 /** Enqueue a job in state `queued`. */
@@ -31,7 +33,7 @@ export async function insertJob(db: Db, input: NewJobInput): Promise<Job> {
       lease_owner: null,
       lease_expires_at: null,
       pid: null,
-      created_at: nowIso(),
+      created_at: input.at ?? nowIso(),
       started_at: null,
       finished_at: null,
       outcome: null,

@@ -57,10 +57,10 @@ export type TaskPatch = Omit<TaskUpdate, 'id' | 'version' | 'created_at' | 'upda
  * Apply `patch` only if the task still has `version`, bumping it. False when another writer got
  * there first: the caller must then roll its whole transaction back.
  */
-export async function updateTaskGuarded(db: Db, id: number, version: number, patch: TaskPatch): Promise<boolean> {
+export async function updateTaskGuarded(db: Db, id: number, version: number, patch: TaskPatch, at = nowIso()): Promise<boolean> {
   const result = await db
     .updateTable('tasks')
-    .set({ ...patch, version: version + 1, updated_at: nowIso() })
+    .set({ ...patch, version: version + 1, updated_at: at })
     .where('id', '=', id)
     .where('version', '=', version)
     .executeTakeFirst();
