@@ -27,11 +27,12 @@ export interface PipelineEnv {
   cleanup(): Promise<void>;
 }
 
-export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<string, string> } = {}): Promise<PipelineEnv> {
+/** A fresh ORCH_HOME and store; the repo is made from `options`, or `options.repo` is shared (and not removed). */
+export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<string, string>; repo?: TempRepo } = {}): Promise<PipelineEnv> {
   const home = mkdtempSync(join(tmpdir(), 'orch-home-'));
   const config = loadConfig({ env: { ORCH_HOME: home, ...options.env }, envFile: false });
   const store = await openStore(config);
-  const repo = await makeTempRepo(options);
+  const repo = options.repo ?? (await makeTempRepo(options));
   return {
     home,
     config,
@@ -50,7 +51,7 @@ export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<
     count: (table) => countRows(store, table),
     cleanup: async () => {
       await store.close();
-      repo.cleanup();
+      if (!options.repo) repo.cleanup();
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, IllegalTransitionError, VersionConflictError } from '../../src/errors.ts';
 import { advance, evaluate } from '../../src/pipeline/advance.ts';
 import { applyDecision } from '../../src/pipeline/apply.ts';
@@ -13,14 +13,22 @@ import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { gateResultsForTask, transitionsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
+import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 
 let env: PipelineEnv | undefined;
+let shared: TempRepo;
+beforeAll(async () => {
+  shared = await makeTempRepo({ featureCommits: 1 });
+});
+afterAll(() => shared.cleanup());
 afterEach(async () => {
   await env?.cleanup();
   env = undefined;
 });
-const setup = async (options: Parameters<typeof makePipelineEnv>[0] = {}) => (env = await makePipelineEnv(options));
+/** A fresh home and store; the shared repo (one commit ahead) unless the test needs its own. */
+const setup = async (options: Parameters<typeof makePipelineEnv>[0] = {}) =>
+  (env = await makePipelineEnv(options.featureCommits === undefined ? { repo: shared, ...options } : options));
 
 const PASSING: Record<string, [string, string]> = {
   review: ['10-review.md', 'review_status: APPROVED'],

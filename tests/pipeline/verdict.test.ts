@@ -107,15 +107,15 @@ describe('parseVerdict', () => {
     });
 
     it('windows of the fence scan agree with one whole parse (block-dense text, copies inside fences)', () => {
-      // Small windows so 20 kB needs dozens of them, some split inside a block.
+      // Small windows so 10 kB needs dozens of them, some split inside a block.
       const chunk = '## Step\n\n- item\n  ```\n  x\n  ```\n\n```js\nstaging_status: FAILED\n```\n\n> quote\n\n    ```\n\npara\n';
-      const text = `${chunk.repeat(Math.ceil(20_000 / chunk.length))}\nstaging_status: PASSED\n`;
+      const text = `${chunk.repeat(Math.ceil(10_000 / chunk.length))}\nstaging_status: PASSED\n`;
       const lines = text.split('\n');
       const whole = new Set<number>();
       visit(fromMarkdown(text), 'code', (node) => {
         if (node.position) for (let l = node.position.start.line; l <= node.position.end.line; l++) whole.add(l - 1);
       });
-      expect([...fencedLineIndexes(lines, 500)].sort((a, b) => a - b)).toEqual([...whole].sort((a, b) => a - b));
+      expect([...fencedLineIndexes(lines, 300)].sort((a, b) => a - b)).toEqual([...whole].sort((a, b) => a - b));
       expect(parseVerdict(text, K)).toMatchObject({ kind: 'verdict', value: 'PASSED', line: lines.length - 1 });
     });
 
