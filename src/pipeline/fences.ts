@@ -31,9 +31,11 @@ export function fencedLineIndexes(lines: readonly string[], windowChars = FENCE_
     let size = 0;
     while (end < lines.length && size < budget) size += (lines[end++] as string).length + 1;
     const tree: Root = fromMarkdown(lines.slice(start, end).join('\n'), { extensions: [BLOCKS_ONLY] });
-    const last = end >= lines.length ? undefined : tree.children[tree.children.length - 1];
-    // The restart line (0-based, absolute): the start of the last top-level block of the window.
-    const restart = last?.position ? start + last.position.start.line - 1 : lines.length;
+    const last = tree.children[tree.children.length - 1];
+    // The restart line (0-based, absolute): the start of the last top-level block of the window;
+    // a window of blank lines leaves nothing open, so the next one starts right after it.
+    let restart = lines.length;
+    if (end < lines.length) restart = last?.position ? start + last.position.start.line - 1 : end;
     if (restart <= start) {
       // One block fills the whole window (a long fence): widen the window and parse again.
       budget *= 4;

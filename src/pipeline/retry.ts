@@ -17,7 +17,7 @@ export async function retryTask(store: Store, taskId: number): Promise<{ task: T
   const role = isStage(task.stage) ? roleForStage(task.stage) : undefined;
   if (!role) throw new TaskStateError(task.id, task.state, `task ${task.id} is on stage ${task.stage}, which runs no job`);
   const last = await latestJobForStage(store.db, task.id, role.stage);
-  if (task.state === 'active' && last && PENDING_JOB_STATES.includes(last.state)) {
+  if (last && PENDING_JOB_STATES.includes(last.state)) {
     throw new TaskStateError(task.id, task.state, `task ${task.id} already has job ${last.id} (${last.agent}) ${last.state}; retry is for a blocked task or a stage whose job has ended`);
   }
   return writeTransaction(store, async (trx) => {

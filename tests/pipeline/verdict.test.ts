@@ -119,6 +119,10 @@ describe('parseVerdict', () => {
       expect(parseVerdict(text, K)).toMatchObject({ kind: 'verdict', value: 'PASSED', line: lines.length - 1 });
     });
 
+    it('a fence after a window of blank lines still hides its verdict line', () => {
+      expect(parseVerdict(`${'\n'.repeat(40_000)}\`\`\`\nstaging_status: PASSED\n\`\`\`\n`, K)).toEqual({ kind: 'missing' });
+    });
+
     it('1 MB without any verdict line is missing', () => {
       expect(parseVerdict(`${big}\n${big.slice(0, 100)}`, K)).toEqual({ kind: 'missing' });
     });
