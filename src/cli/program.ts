@@ -1,10 +1,11 @@
 // The commander program: each command lives in commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
+import { registerExec } from './commands/exec.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [];
+const COMMANDS: Register[] = [registerExec];
 
 export function buildProgram(): Command {
   const program = new Command('orch')
