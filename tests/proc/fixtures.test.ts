@@ -2,28 +2,28 @@
 // by an independent /proc scan for the test's own marker, which also proves the tree was built.
 import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/proc/marker-scan.ts';
 import { runInGroup, shellExitCode, type Outcome, type RunResult } from '../../src/proc/index.ts';
-import { tempDir, testMarker, watch, type TestMarker } from './helpers.ts';
+import { tempDir, testMarker, watch } from './helpers.ts';
 
 const GRACE_MS = 300;
 const TIMEOUT_MS = 1_000;
 
-let marker: TestMarker;
-let logs: ReturnType<typeof tempDir>;
-afterEach(() => {
-  marker?.cleanup();
-  logs?.remove();
-});
-
+/** Run one fixture under its own marker; whatever it leaves is cleaned up by PID afterwards. */
 async function run(file: string, timeoutMs: number) {
-  marker = testMarker();
-  logs = tempDir();
+  const marker = testMarker();
+  const logs = tempDir();
   const watcher = watch(marker);
-  const result = await runInGroup({ file, timeoutMs, graceMs: GRACE_MS, env: marker.env, logDir: logs.path });
-  watcher.stop();
-  return { result, seen: [...watcher.seen.values()], most: watcher.most(), left: marker.holders() };
+  try {
+    const result = await runInGroup({ file, timeoutMs, graceMs: GRACE_MS, env: marker.env, logDir: logs.path });
+    watcher.stop();
+    return { result, seen: [...watcher.seen.values()], most: watcher.most(), left: marker.holders() };
+  } finally {
+    watcher.stop();
+    marker.cleanup();
+    logs.remove();
+  }
 }
 
 interface TreeCase {
@@ -70,7 +70,8 @@ const trees: TreeCase[] = [
 ];
 
 describe('runInGroup on the fixture trees', () => {
-  it.each(trees)('$name: outcome $outcome, killed, 0 survivors', async ({ script, outcome, exitCode, most, check }) => {
+  // The trees mostly sleep until their deadline, so they run side by side, each under its own marker.
+  it.concurrent.each(trees)('$name: outcome $outcome, killed, 0 survivors', async ({ script, outcome, exitCode, most, check }) => {
     const { result, seen, most: seenAtOnce, left } = await run(fixture(script), TIMEOUT_MS);
     expect(seenAtOnce).toBeGreaterThanOrEqual(most);
     expect(result.outcome).toBe(outcome);
