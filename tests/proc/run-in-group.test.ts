@@ -8,14 +8,19 @@ import { tempDir, testMarker, until, type TestMarker } from './helpers.ts';
 
 let marker: TestMarker;
 let logs: ReturnType<typeof tempDir>;
+// A test may set up more than one run; each leaves its marker and folder here for the cleanup.
+const made: Array<{ marker: TestMarker; logs: ReturnType<typeof tempDir> }> = [];
 afterEach(() => {
-  marker?.cleanup();
-  logs?.remove();
+  for (const run of made.splice(0)) {
+    run.marker.cleanup();
+    run.logs.remove();
+  }
 });
 
 function setup() {
   marker = testMarker();
   logs = tempDir();
+  made.push({ marker, logs });
   return { env: marker.env, logDir: logs.path, graceMs: 300 };
 }
 
