@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { errorMessage } from '../../errors.ts';
-import { procOptionsFromConfig, runInGroup, SHELL_EXIT, shellExitCode, shutdownSignal, type RunResult } from '../../proc/index.ts';
+import {
+  procOptionsFromConfig,
+  runInGroup,
+  SHELL_EXIT,
+  shellExitCode,
+  shutdownSignal,
+  type RunOptions,
+  type RunResult,
+} from '../../proc/index.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
 import { ExitSignal } from '../exit.ts';
 import type { Register } from '../program.ts';
@@ -45,7 +53,7 @@ function notice(result: RunResult, timeoutMs: number): string | null {
 }
 
 async function execAction(command: string[], flags: ExecFlags): Promise<void> {
-  let request;
+  let request: RunOptions & { timeoutMs: number };
   try {
     const config = loadConfig();
     const fromConfig = procOptionsFromConfig(config);
