@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   INVALID_INPUT: 'ORCH_INVALID_INPUT',
   GIT_FAILED: 'ORCH_GIT_FAILED',
   STORE_FAILED: 'ORCH_STORE_FAILED',
+  /** The process-group runner itself failed (not the command it ran). */
+  PROC_FAILED: 'ORCH_PROC_FAILED',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 

@@ -2,11 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdvance } from './commands/advance.ts';
 import { registerTask } from './commands/task.ts';
+import { registerExec } from './commands/exec.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerTask, registerAdvance];
+const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec];
 
 export function buildProgram(): Command {
   const program = new Command('orch')

@@ -2,10 +2,12 @@
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
+import { procKeys } from './sections/proc.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
   ...pipelineKeys,
+  ...procKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
