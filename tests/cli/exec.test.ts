@@ -115,8 +115,8 @@ describe('orch exec, in process', () => {
   });
 
   it.each([
-    [['--bogus', '--', 'true'], "error: unknown option '--bogus'\n"],
-    [[], "error: missing required argument 'command'\n"],
+    [['--bogus', '--', 'true'], "orch: unknown option '--bogus'\n"],
+    [[], "orch: missing required argument 'command'\n"],
   ])('bad usage exits 125 as well: %j', async (args, message) => {
     const { code, stderr } = await orchExecHere(args);
     expect(code).toBe(125);
