@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   STORE_FAILED: 'ORCH_STORE_FAILED',
   /** The process-group runner itself failed (not the command it ran). */
   PROC_FAILED: 'ORCH_PROC_FAILED',
+  /** The staging runner itself failed (not the suite); the job falls back to the LLM deployer. */
+  STAGING_FAILED: 'ORCH_STAGING_FAILED',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 
