@@ -15,6 +15,7 @@ export const MAIN_REGRESSION_MARKERS: readonly RegressionMarker[] = Object.freez
     { ticket: 'ORCH-110', symbol: 'classifyRetestFailure', file: 'src/merge/classify.ts' },
     { ticket: 'ORCH-110', symbol: 'checkBranchMergeable', file: 'src/merge/check.ts' },
     { ticket: 'ORCH-110', symbol: 'runInGroup', file: 'src/proc/run-in-group.ts' },
+    { ticket: 'ORCH-110', symbol: 'measureCoverage', file: 'src/coverage/measure.ts' },
     // TODO(staging): ('ORCH-115', <staging runner entry point>, 'src/staging/...') once it lands on main.
   ].map((m) => Object.freeze(m)),
 );

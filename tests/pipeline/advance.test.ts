@@ -69,6 +69,7 @@ describe('advance', () => {
       'check_branch_has_commits:pass',
       'check_review_status:pass',
       'check_test_status:pass',
+      'check_coverage:pass',
       'check_staging_status:pass',
       'check_branch_mergeable:pass',
       'check_deploy_status:pass',
