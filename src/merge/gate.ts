@@ -11,7 +11,7 @@ import { ensureTaskWorktree } from '../worktree/ensure.ts';
 import { applyMergePlan } from './apply-merge.ts';
 import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
 import { classifyRetestFailure, retestPassed } from './classify.ts';
-import { checkoutOf, isAncestor } from './git-facts.ts';
+import { checkoutsOf, isAncestor } from './git-facts.ts';
 import { storeMergeLock, type MergeLock } from './lock.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
 import { planMerge } from './plan.ts';
@@ -84,15 +84,19 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   const tested = skip.skip ? skip.reason : `re-test passed on ${facts.head.slice(0, 12)} in ${a.retest?.durationMs ?? 0} ms`;
   if (!opts.merge) return end('pass', null, `${tested}; mergeable into ${task.base} (not merged)`);
 
+  const [descends, [baseCheckout = null, branchCheckout = null]] = await Promise.all([
+    isAncestor(task.repo, facts.baseTip, facts.head),
+    checkoutsOf(task.repo, [task.base, task.branch], worktree),
+  ]);
   const plan = planMerge({
     base: task.base,
     branch: task.branch,
     baseOld: facts.baseTip,
     testedHead: facts.head,
     branchOld: facts.branchTip,
-    descends: await isAncestor(task.repo, facts.baseTip, facts.head),
-    baseCheckout: await checkoutOf(task.repo, task.base, worktree),
-    branchCheckout: await checkoutOf(task.repo, task.branch, worktree),
+    descends,
+    baseCheckout,
+    branchCheckout,
     pushRemote: opts.pushRemote,
   });
   if (!plan.ok) return end('other', 'merge', plan.reason, 'not-descendant');

@@ -32,8 +32,12 @@ export async function checkedOutRefs(repo: string): Promise<Map<string, string>>
   return refs;
 }
 
-/** The worktree that has `branch` checked out, other than `except` (the task's own). */
-export async function checkoutOf(repo: string, branch: string, except: string | null = null): Promise<string | null> {
-  const at = (await checkedOutRefs(repo)).get(`refs/heads/${branch}`) ?? null;
-  return at !== null && except !== null && at === real(except) ? null : at;
+/** For each branch, the worktree that has it checked out, other than `except` (the task's own). */
+export async function checkoutsOf(repo: string, branches: readonly string[], except: string | null = null): Promise<(string | null)[]> {
+  const refs = await checkedOutRefs(repo);
+  const mine = except === null ? null : real(except);
+  return branches.map((b) => {
+    const at = refs.get(`refs/heads/${b}`) ?? null;
+    return at !== null && at === mine ? null : at;
+  });
 }

@@ -43,7 +43,7 @@ async function proveAncestor(worktree: string, base: string, tip: string): Promi
 export async function rebaseOntoBase(input: { repo: string; worktree: string; branch: string; base: string }): Promise<RebaseFacts> {
   const { repo, worktree } = input;
   const none = { conflictFiles: [], clean: null, baseWasAncestor: null, proofError: null } as const;
-  const [branchTip, baseTip] = [await branchHead(repo, input.branch), await branchHead(repo, input.base)];
+  const [branchTip, baseTip] = await Promise.all([branchHead(repo, input.branch), branchHead(repo, input.base)]);
   if (branchTip === null || baseTip === null) {
     const missing = branchTip === null ? `branch ${input.branch}` : `base ${input.base}`;
     return { ...none, outcome: 'error', branchTip, baseTip, head: null, message: `${missing} does not exist in ${repo}` };

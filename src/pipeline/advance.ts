@@ -35,7 +35,7 @@ export interface AdvanceResult {
   readonly alertId: number | null;
 }
 
-/** Evaluate: everything up to the decision, with no writes. Null decision = the stage's job is still pending. */
+/** Evaluate: everything up to the decision, writing no task records (a check may act outside them: the merge gate moves git refs). Null decision = the stage's job is still pending. */
 export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
   const task = await getTask(deps.store.db, taskId);
   if (task.state !== 'active') {

@@ -5,12 +5,11 @@ import { resolve } from 'node:path';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { runGit } from '../git/run.ts';
 
+/** A stopped rebase of either backend (merge or apply) in this worktree. */
 export async function rebaseInProgress(worktree: string): Promise<boolean> {
-  for (const dir of ['rebase-merge', 'rebase-apply']) {
-    const r = await runGit(worktree, ['rev-parse', '--git-path', dir]);
-    if (r.exitCode === 0 && existsSync(resolve(worktree, r.stdout))) return true;
-  }
-  return false;
+  const r = await runGit(worktree, ['rev-parse', '--git-path', 'rebase-merge', '--git-path', 'rebase-apply']);
+  if (r.exitCode !== 0) return false;
+  return r.stdout.split('\n').some((dir) => dir !== '' && existsSync(resolve(worktree, dir)));
 }
 
 /** Detach the worktree at `sha`; throws ORCH_GIT_FAILED (retryable) when git refuses (local changes). */

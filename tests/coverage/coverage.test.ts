@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A task on testing with a PASSED test report, and the coverage gate set to `min` with `arg`. */
 async function coverageRun(arg: string, min = '80') {
-  e = await makePipelineEnv({ env: { ORCH_COVERAGE_MIN: min, ORCH_COVERAGE_CMD: suite('merge-coverage.sh', arg), ORCH_MERGE_RETEST_TIMEOUT_S: '1', ORCH_KILL_GRACE_S: '0.2', ORCH_MERGE_RETRY_BACKOFF_S: '0' } });
+  e = await makePipelineEnv({ env: { ORCH_COVERAGE_MIN: min, ORCH_COVERAGE_CMD: suite('merge-coverage.sh', arg), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5', ORCH_KILL_GRACE_S: '0.2', ORCH_MERGE_RETRY_BACKOFF_S: '0' } });
   const id = await e.add({ stage: 'testing' });
   e.write(id, '12-test-report.md', 'test_status: PASSED\n');
   await e.finishJobs(id);

@@ -23,7 +23,7 @@ const pidFile = () => join((scratch = mkdtempSync(join(tmpdir(), 'orch-switch-')
 describe('merge gate kill-switches (TC-09)', () => {
   it('TC-09 ORCH_SUBPROCESS_TREE_KILL_ENABLED=false: plain execa timeout, the orphans survive (as before)', async () => {
     const file = pidFile();
-    e = await mergeEnv({ ORCH_SUBPROCESS_TREE_KILL_ENABLED: 'false', ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5' });
+    e = await mergeEnv({ ORCH_SUBPROCESS_TREE_KILL_ENABLED: 'false', ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file), ORCH_MERGE_RETEST_TIMEOUT_S: '0.3' });
     const id = await stagedTask(e);
     const { detail } = await gate(e, id);
     pids.push(...pidsFrom(file));
@@ -42,7 +42,7 @@ describe('merge gate kill-switches (TC-09)', () => {
 
   it('TC-09 ORCH_MERGE_INFRA_RETRY_ENABLED=false: a timed-out re-test rolls back, the old misrouting', async () => {
     const file = pidFile();
-    e = await mergeEnv({ ORCH_MERGE_INFRA_RETRY_ENABLED: 'false', ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5' });
+    e = await mergeEnv({ ORCH_MERGE_INFRA_RETRY_ENABLED: 'false', ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file), ORCH_MERGE_RETEST_TIMEOUT_S: '0.3' });
     const id = await stagedTask(e);
     const { result, detail } = await gate(e, id);
     pids.push(...pidsFrom(file));
