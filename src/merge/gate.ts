@@ -52,6 +52,7 @@ async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: Resolved
   try {
     return await underLock(deps.config, task, opts);
   } finally {
+    // A lease we fail to release lapses at its expiry; it must not replace the attempt's outcome.
     await lock.release(got.lease).catch(() => false);
   }
 }
