@@ -5,9 +5,9 @@ import { readCoverageSummary } from '../../src/coverage/summary.ts';
 import { advance } from '../../src/pipeline/advance.ts';
 import { gateResultsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
-import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
+import type { PipelineEnv } from '../helpers/pipeline.ts';
 import { TEST_MARKER, testMarker } from '../proc/helpers.ts';
-import { suite } from '../merge/helpers.ts';
+import { mergeEnv, suite } from '../merge/helpers.ts';
 
 let e: PipelineEnv | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A task on testing with a PASSED test report, and the coverage gate set to `min` with `arg`. */
 async function coverageRun(arg: string, min = '80') {
-  e = await makePipelineEnv({ env: { ORCH_COVERAGE_MIN: min, ORCH_COVERAGE_CMD: suite('merge-coverage.sh', arg), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5', ORCH_KILL_GRACE_S: '0.2', ORCH_MERGE_RETRY_BACKOFF_S: '0' } });
+  e = await mergeEnv({ ORCH_COVERAGE_MIN: min, ORCH_COVERAGE_CMD: suite('merge-coverage.sh', arg), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5' });
   const id = await e.add({ stage: 'testing' });
   e.write(id, '12-test-report.md', 'test_status: PASSED\n');
   await e.finishJobs(id);
@@ -63,7 +63,7 @@ describe('coverage gate (TC-13)', () => {
     expect(result.outcome).toBe('deferred');
     expect(detail.reason).toBe('coverage command (exited, exit 0) did not write coverage/coverage-summary.json');
     await e?.cleanup();
-    e = await makePipelineEnv();
+    e = await mergeEnv();
     const id = await e.add({ stage: 'testing' });
     e.write(id, '12-test-report.md', 'test_status: PASSED\n');
     await e.finishJobs(id);

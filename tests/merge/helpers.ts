@@ -1,7 +1,8 @@
 // Merge-gate test setup: a temp ORCH_HOME and repo, a task waiting on deploy-staging with a PASSED
 // staging log, fast suite fixtures (1 s timeout, 0.2 s grace, no backoff), and a worker stand-in.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { advance, type AdvanceResult } from '../../src/pipeline/advance.ts';
@@ -9,7 +10,7 @@ import { gateResultsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
-import type { TempRepoOptions } from '../helpers/git-repo.ts';
+import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -26,8 +27,21 @@ export const FAST_ENV: Readonly<Record<string, string>> = {
   ORCH_MERGE_INFRA_RETRIES: '2',
 };
 
-export async function mergeEnv(env: Record<string, string> = {}, repo: TempRepoOptions = {}): Promise<PipelineEnv> {
-  return makePipelineEnv({ ...repo, env: { ...FAST_ENV, ...env } });
+/** One sample repo per test process; each test gets a byte copy (cheaper than building one with git). */
+let template: Promise<TempRepo> | undefined;
+function templateRepo(): Promise<TempRepo> {
+  if (!template) {
+    template = makeTempRepo();
+    void template.then((t) => process.once('exit', () => rmSync(dirname(t.dir), { recursive: true, force: true })));
+  }
+  return template;
+}
+
+/** A fresh ORCH_HOME, store and repo (main + `feature/change` one commit ahead), with FAST_ENV. */
+export async function mergeEnv(env: Record<string, string> = {}): Promise<PipelineEnv> {
+  const repo = copyTempRepo(await templateRepo());
+  const e = await makePipelineEnv({ repo, env: { ...FAST_ENV, ...env } });
+  return { ...e, cleanup: async () => (await e.cleanup(), repo.cleanup()) };
 }
 
 /** A task on deploy-staging whose staging job finished with PASSED; optionally validated at `validatedSha`. */

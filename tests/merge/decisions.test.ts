@@ -1,8 +1,12 @@
-// classifyRetestFailure and the other pure decisions of the merge gate: no repo, no process.
+// The pure decisions of the merge gate, tested without a repo or a process: classifyRetestFailure,
+// the re-test skip, the routing, the merge plan (only fast-forwards and compare-and-swap moves,
+// push first, never a base that does not descend from its old value), and the counters.
 import { describe, expect, it } from 'vitest';
 import type { MergeAttempt } from '../../src/merge/attempt.ts';
 import { emptyAttempt } from '../../src/merge/attempt.ts';
 import { classifyRetestFailure, retestPassed } from '../../src/merge/classify.ts';
+import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
+import { planMerge, type MergeFacts } from '../../src/merge/plan.ts';
 import { routeAttempt } from '../../src/merge/route.ts';
 import { decideRetestSkip, type SkipInput } from '../../src/merge/skip.ts';
 
@@ -83,5 +87,63 @@ describe('routeAttempt', () => {
       expect(routeAttempt(attempt({ classification: 'timeout' }), off, policy)).toMatchObject({ verdict: 'fail', detail: { action: 'rollback' } });
     }
     expect(routeAttempt(attempt({ classification: 'pass', merged: true }), on, policy).detail).toMatchObject({ action: 'merge' });
+  });
+});
+
+const OLD = '1'.repeat(40);
+const NEW = '2'.repeat(40);
+const TIP = '3'.repeat(40);
+const facts: MergeFacts = { base: 'main', branch: 'feat', baseOld: OLD, testedHead: NEW, branchOld: TIP, descends: true, baseCheckout: null, branchCheckout: null, pushRemote: null };
+
+describe('planMerge', () => {
+  it('base not checked out: update-ref with the old value for the base, then the task branch', () => {
+    expect(planMerge(facts)).toEqual({
+      ok: true,
+      notes: [],
+      steps: [
+        { kind: 'update-ref', role: 'base', ref: 'refs/heads/main', sha: NEW, expectOld: OLD },
+        { kind: 'update-ref', role: 'branch', ref: 'refs/heads/feat', sha: NEW, expectOld: TIP },
+      ],
+    });
+  });
+
+  it('base checked out: fast-forward in that checkout; push first when a remote is set', () => {
+    const plan = planMerge({ ...facts, baseCheckout: '/op/repo', pushRemote: 'origin' });
+    expect(plan.ok && plan.steps.map((s) => s.kind)).toEqual(['push', 'fast-forward', 'update-ref']);
+    expect(plan.ok && plan.steps[0]).toEqual({ kind: 'push', role: 'push', remote: 'origin', sha: NEW, ref: 'refs/heads/main' });
+    expect(plan.ok && plan.steps[1]).toEqual({ kind: 'fast-forward', role: 'base', worktree: '/op/repo', ref: 'refs/heads/main', sha: NEW, expectOld: OLD });
+  });
+
+  it('refuses a base that would not descend from its old value, or when that is unknown', () => {
+    expect(planMerge({ ...facts, descends: false })).toEqual({ ok: false, reason: 'refusing to move main to 222222222222: it does not descend from the old main 111111111111' });
+    expect(planMerge({ ...facts, descends: null })).toEqual({ ok: false, reason: 'refusing to move main to 222222222222: cannot verify that it descends from the old main 111111111111' });
+  });
+
+  it('nothing to move: no steps; a task branch checked out elsewhere is left alone, with a note', () => {
+    expect(planMerge({ ...facts, testedHead: OLD, branchOld: OLD })).toEqual({ ok: true, steps: [], notes: ['main already is 111111111111: nothing to fast-forward', 'feat already is 111111111111'] });
+    const plan = planMerge({ ...facts, branchCheckout: '/op/feat' });
+    expect(plan.ok && plan.steps.map((s) => s.role)).toEqual(['base']);
+    expect(plan.ok && plan.notes).toEqual(['feat is checked out in /op/feat: left at 333333333333 (its commits are in main)']);
+  });
+});
+
+const row = (verdict: string, detail: object | null, transition_id: number | null = null) => ({ verdict, detail: detail === null ? null : JSON.stringify(detail), transition_id });
+
+describe('countMergeAttempts', () => {
+  it('counts each fact once, from the detail each attempt recorded', () => {
+    const counters = countMergeAttempts([
+      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: true }, 1),
+      row('pass', { classification: 'pass', retest: null, skippedRetest: true, merged: true }, 2),
+      row('fail', { classification: 'red', retest: { exitCode: 1 } }, 3),
+      row('fail', { classification: 'conflict', retest: null }, 4),
+      row('defer', { classification: 'timeout', retest: { exitCode: null }, infraRetry: { attempt: 1 } }),
+      row('defer', { classification: 'lock-busy', retest: null, infraRetry: { attempt: 2 } }),
+      row('defer', { classification: 'other', retest: null, infraExhausted: { attempts: 2 } }),
+      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: false }, 5),
+      row('defer', null),
+      row('defer', { broken: true }),
+    ]);
+    expect(counters).toEqual({ retests: 4, skipped: 1, passed: 3, red: 1, timeout: 1, lock_busy: 1, other: 1, infra_retries: 2, exhausted: 1, merged: 2, rollbacks: 2 });
+    expect(Object.keys(counters)).toEqual([...MERGE_COUNTERS]);
   });
 });
