@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from '../config/keys.ts';
 import { splitCommand } from '../merge/command.ts';
+import { suiteEnv } from '../staging/suite.ts';
 import { summarizeRun, type RetestSummary } from '../merge/attempt.ts';
 import { taskDir } from '../pipeline/paths.ts';
 import { procOptionsFromConfig, runInGroup } from '../proc/index.ts';
@@ -44,7 +45,7 @@ export async function measureCoverage(config: Config, taskId: number, worktree: 
   mkdirSync(logDir, { recursive: true });
   const [file, ...args] = split.argv as [string, ...string[]];
   const timeoutMs = Math.round(config.ORCH_MERGE_RETEST_TIMEOUT_S * 1000);
-  const result = await runInGroup({ file, args, cwd: worktree, timeoutMs, ...procOptionsFromConfig(config), logDir });
+  const result = await runInGroup({ file, args, cwd: worktree, env: suiteEnv(process.env), extendEnv: false, timeoutMs, ...procOptionsFromConfig(config), logDir });
   const run = summarizeRun(result, 'ORCH_COVERAGE_CMD');
   if (result.outcome === 'timeout') return { ...base, run, outcome: 'timeout', reason: `coverage run timed out after ${result.durationMs} ms; its process tree was killed` };
   if (result.outcome === 'spawn-error') return { ...base, run, outcome: 'not-run', reason: `coverage command could not start: ${result.error?.message ?? 'unknown'}` };

@@ -1,21 +1,17 @@
-// Commands configured as one string (ORCH_MERGE_RETEST_CMD, ORCH_COVERAGE_CMD) are split with
-// shell-word rules and run WITHOUT a shell: quotes group words, but pipes, redirections, globs,
-// comments and `$VAR` expansion are refused or kept literal, never interpreted.
+// Commands configured as one string (ORCH_MERGE_RETEST_CMD, ORCH_COVERAGE_CMD) follow the staging
+// suite's rules (src/staging/command.ts): shell words, run WITHOUT a shell, so operators, globs,
+// comments and `$VARIABLES` are refused. The default re-test IS the staging suite.
+import type { Config } from '../config/keys.ts';
+import { errorMessage } from '../errors.ts';
+import { resolveSuiteCommand } from '../staging/index.ts';
+import { suiteCommandProblem } from '../staging/command.ts';
 import { parse } from 'shell-quote';
 
 /** argv of `text`, or a message saying what a shell-free command cannot contain. */
 export function splitCommand(text: string): { argv: string[] } | { problem: string } {
-  // A variable stays literal text: nothing from the environment is spliced into the argv.
-  const entries = parse(text, (name) => `$${name}`);
-  const argv: string[] = [];
-  for (const entry of entries) {
-    if (typeof entry === 'string') {
-      argv.push(entry);
-      continue;
-    }
-    const what = 'op' in entry ? (entry.op === 'glob' ? `the glob ${JSON.stringify(entry.pattern)}` : `the shell operator ${JSON.stringify(entry.op)}`) : 'a comment';
-    return { problem: `contains ${what}; commands run without a shell: write a script and name it instead` };
-  }
+  const problem = suiteCommandProblem(text);
+  if (problem !== null) return { problem: `contains a ${problem}; it is run without a shell (name a script instead)` };
+  const argv = parse(text) as string[];
   if (argv.length === 0) return { problem: 'is empty' };
   return { argv };
 }
@@ -23,4 +19,21 @@ export function splitCommand(text: string): { argv: string[] } | { problem: stri
 /** True for an empty value (meaning "the default") or a command splitCommand accepts. */
 export function isCommandOrEmpty(text: string): boolean {
   return text.trim() === '' || 'argv' in splitCommand(text);
+}
+
+export type ResolvedCommand = { readonly argv: readonly string[]; readonly source: string } | { readonly problem: string };
+
+/** The re-test: ORCH_MERGE_RETEST_CMD when set, else the staging suite for this worktree. */
+export function resolveRetestCommand(config: Config, worktree: string): ResolvedCommand {
+  if (config.ORCH_MERGE_RETEST_CMD.trim() !== '') {
+    const split = splitCommand(config.ORCH_MERGE_RETEST_CMD);
+    return 'argv' in split ? { argv: split.argv, source: 'ORCH_MERGE_RETEST_CMD' } : { problem: `ORCH_MERGE_RETEST_CMD ${split.problem}` };
+  }
+  try {
+    const suite = resolveSuiteCommand(config.ORCH_STAGING_SUITE_CMD, worktree);
+    if (suite !== null) return { argv: suite.argv, source: `the staging suite (${suite.source})` };
+  } catch (error) {
+    return { problem: `the staging suite cannot be resolved: ${errorMessage(error)}` };
+  }
+  return { problem: `no re-test command: ORCH_MERGE_RETEST_CMD and ORCH_STAGING_SUITE_CMD are empty and ${worktree} has no package.json test script` };
 }

@@ -16,6 +16,6 @@ export const MAIN_REGRESSION_MARKERS: readonly RegressionMarker[] = Object.freez
     { ticket: 'ORCH-110', symbol: 'checkBranchMergeable', file: 'src/merge/check.ts' },
     { ticket: 'ORCH-110', symbol: 'runInGroup', file: 'src/proc/run-in-group.ts' },
     { ticket: 'ORCH-110', symbol: 'measureCoverage', file: 'src/coverage/measure.ts' },
-    // TODO(staging): ('ORCH-115', <staging runner entry point>, 'src/staging/...') once it lands on main.
+    { ticket: 'ORCH-115', symbol: 'runStagingJob', file: 'src/staging/runner.ts' },
   ].map((m) => Object.freeze(m)),
 );

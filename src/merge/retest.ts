@@ -1,10 +1,12 @@
 // The re-test on the rebased HEAD: the configured command in the task worktree, under the
-// process-group runner (the whole tree dies on timeout, and leftovers die after the exit).
+// process-group runner (the whole tree dies on timeout, and leftovers die after the exit), with
+// orch's own ORCH_* settings kept out of its environment exactly as for the staging suite.
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/keys.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
 import type { ResolvedMergeGateOptions } from './options.ts';
-import { resolveRetestCommand } from './staging-suite.ts';
+import { suiteEnv } from '../staging/suite.ts';
+import { resolveRetestCommand } from './command.ts';
 
 export type RetestRun = { readonly result: RunResult; readonly source: string } | { readonly problem: string };
 
@@ -17,6 +19,8 @@ export async function runRetest(config: Config, opts: ResolvedMergeGateOptions, 
     file,
     args,
     cwd: worktree,
+    env: suiteEnv(process.env),
+    extendEnv: false,
     timeoutMs: opts.timeoutMs,
     graceMs: opts.graceMs,
     treeKill: opts.switches.treeKill,

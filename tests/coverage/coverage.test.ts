@@ -6,7 +6,8 @@ import { advance } from '../../src/pipeline/advance.ts';
 import { gateResultsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import type { PipelineEnv } from '../helpers/pipeline.ts';
-import { TEST_MARKER, testMarker } from '../proc/helpers.ts';
+import { randomUUID } from 'node:crypto';
+import { killHolders, markerHolders } from '../../fixtures/proc/marker-scan.ts';
 import { mergeEnv, suite } from '../merge/helpers.ts';
 
 let e: PipelineEnv | undefined;
@@ -40,18 +41,19 @@ describe('coverage gate (TC-13)', () => {
   });
 
   it('TC-13 a hanging coverage run is killed and defers (infra re-queue)', async () => {
-    // Every process of the run inherits this marker: an independent scan finds any survivor.
-    const marker = testMarker();
-    process.env[TEST_MARKER] = marker.value;
+    // Every process of the run inherits this marker (not ORCH_*: those are kept from suites), so an
+    // independent scan finds any survivor.
+    const marker = randomUUID();
+    process.env.MERGE_TEST_MARKER = marker;
     let run: Awaited<ReturnType<typeof coverageRun>>;
     try {
       run = await coverageRun('hang');
     } finally {
-      delete process.env[TEST_MARKER];
+      delete process.env.MERGE_TEST_MARKER;
     }
     const { id, result, detail } = run;
-    const survivors = marker.holders();
-    marker.cleanup();
+    const survivors = markerHolders('MERGE_TEST_MARKER', marker);
+    killHolders('MERGE_TEST_MARKER', marker);
     expect(survivors).toEqual([]);
     expect(result).toMatchObject({ outcome: 'deferred', to: 'testing' });
     expect(detail).toMatchObject({ outcome: 'timeout', class: 'infra', infraRetry: { attempt: 1 }, run: { outcome: 'timeout', survivors: 0 } });

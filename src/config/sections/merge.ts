@@ -29,7 +29,7 @@ function remote(opts: { default: string; doc: string }): KeyDef<string> {
 /** Empty (use the default) or a command line split with shell-word rules, run without a shell. */
 function command(opts: { default: string; doc: string }): KeyDef<string> {
   const schema = z.string().trim().refine(isCommandOrEmpty);
-  return { ...opts, allowed: 'empty, or a command with arguments (quotes allowed; no pipes, redirections, globs or comments: it runs without a shell)', schema };
+  return { ...opts, allowed: 'empty, or a command with arguments (quotes allowed; no shell operators, globs, comments or $variables: it runs without a shell)', schema };
 }
 
 export const mergeKeys = {
