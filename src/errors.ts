@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   INVALID_INPUT: 'ORCH_INVALID_INPUT',
   GIT_FAILED: 'ORCH_GIT_FAILED',
   STORE_FAILED: 'ORCH_STORE_FAILED',
+  /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */
+  SOURCE_UNAVAILABLE: 'ORCH_SOURCE_UNAVAILABLE',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 

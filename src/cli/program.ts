@@ -1,10 +1,11 @@
 // The commander program: each command lives in commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
+import { registerDrift } from './commands/drift.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [];
+const COMMANDS: Register[] = [registerDrift];
 
 export function buildProgram(): Command {
   const program = new Command('orch')
