@@ -9,7 +9,7 @@ import { runCli } from '../../src/cli/program.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-const ORCH_PARTS = ['src', 'docs', '.env.example', 'package.json', 'orch.conformance.json'];
+const ORCH_PARTS = ['src', 'scripts', 'bin', 'docs', '.env.example', 'package.json', 'orch.conformance.json'];
 
 export interface TempRepo {
   readonly root: string;

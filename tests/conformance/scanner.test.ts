@@ -11,7 +11,8 @@ const inFile = (file: string) => result.findings.filter((f) => f.file === `src/$
 describe('the LLM call-site scanner on fixtures/repos/scan-cases', () => {
   it('finds the transport by its JSDoc tag and scans every file but the ignored one', () => {
     expect(result.transport).toEqual({ file: 'src/transport/agent.ts', name: 'spawnAgent', line: 8 });
-    expect(result.filesScanned).toBe(10);
+    expect(result.filesScanned).toBe(11);
+    expect(result.filesParsed).toBe(10);
     expect(result.findings.some((f) => f.file.startsWith('src/ignored/'))).toBe(false);
   });
 
@@ -115,6 +116,13 @@ describe('the LLM call-site scanner on fixtures/repos/scan-cases', () => {
     } finally {
       repo.remove();
     }
+  });
+
+  it('finds the same with the prefilter off: the prefilter only saves time', () => {
+    const all = scanRepo(loadHarnessConfig(CASES), { prefilter: false });
+    expect(all.findings).toEqual(result.findings);
+    expect(all.problems).toEqual(result.problems);
+    expect(all.filesParsed).toBeGreaterThan(result.filesParsed);
   });
 
   it('reports a second transport and a scan of zero files', () => {

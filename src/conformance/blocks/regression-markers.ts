@@ -3,7 +3,7 @@
 // finding naming the ticket. Enabled when issue 6's registry is named in model.regressionMarkers.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import type { SourceFile } from 'ts-morph';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { regressionMarkersShape } from '../model/shapes.ts';
 import { docOption } from './options.ts';
@@ -40,6 +40,8 @@ export const regressionMarkersBlock: BlockFamily<{ doc: string }> = {
         async derive() {
           const markers = await ctx.model.get('regressionMarkers', regressionMarkersShape);
           const registry = ctx.model.fileOf('regressionMarkers');
+          // ts-morph's Project is loaded only by repos that enable this block.
+          const { Project } = await import('ts-morph');
           const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: { allowJs: true } });
           const findings: Diagnostic[] = [];
           const data = markers.map((m) => ({ ticket: m.ticket, symbol: m.symbol, file: m.file }));

@@ -3,12 +3,15 @@
 // transport's own body is the transport itself and is exempt.
 import { ts } from 'ts-morph';
 import { resolveCallee, type CalleeContext, type Target } from './callee.ts';
-import { collectScopes, lookupName, opensScope } from './scopes.ts';
+import { createFacts, isTypeOnly, lookupName, recordNode } from './scopes.ts';
+import { loadedModule } from './imports.ts';
 import { buildImportTable } from './imports.ts';
 import { hostOf, matchesHost, programOf, staticText } from './literals.ts';
 import { isFetchExport, spawnForm, type CommandForm } from './process-modules.ts';
-import { matchesSdk } from './resolve-module.ts';
 import { declarationName, symbolOf } from './symbols.ts';
+
+// The TypeScript namespace exposes its members through getters: read the hot ones once.
+const { SyntaxKind: SK, forEachChild } = ts;
 
 export const FINDING_KINDS = [
   'transport-call',
@@ -43,27 +46,8 @@ export interface AnalyzeOptions {
   /** The transport's name when it is declared in this file. */
   readonly localTransport: string | null;
   isTransport(module: string, path: readonly string[]): boolean;
-}
-
-/** Initializers of class properties and `this.x = ...` assignments, by `this.x`. */
-function collectThisProps(sf: ts.SourceFile): Map<string, ts.Expression> {
-  const props = new Map<string, ts.Expression>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isPropertyDeclaration(node) && node.initializer && ts.isIdentifier(node.name)) {
-      props.set(`this.${node.name.text}`, node.initializer);
-    } else if (
-      ts.isBinaryExpression(node) &&
-      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(node.left) &&
-      node.left.expression.kind === ts.SyntaxKind.ThisKeyword
-    ) {
-      const key = `this.${node.left.name.text}`;
-      if (!props.has(key)) props.set(key, node.right);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return props;
+  /** Whether a module specifier is an LLM SDK (memoised by the caller: specifiers repeat). */
+  isSdk(module: string): boolean;
 }
 
 /** Properties whose string value names the role a transport call runs (`{ role: 'reviewer' }`). */
@@ -89,83 +73,104 @@ function argumentLiterals(args: readonly ts.Expression[]): { literals: string[];
   return { literals, roles };
 }
 
-const isStatement = (n: ts.Node) => n.kind >= ts.SyntaxKind.FirstStatement && n.kind <= ts.SyntaxKind.LastStatement;
+const FIRST_STATEMENT = SK.FirstStatement;
+const LAST_STATEMENT = SK.LastStatement;
+const isStatement = (n: ts.Node) => n.kind >= FIRST_STATEMENT && n.kind <= LAST_STATEMENT;
+
+/** A call seen during the walk, resolved once every declaration of the file is known. */
+interface PendingCall {
+  readonly node: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression;
+  readonly chain: readonly string[];
+  readonly scopes: readonly ts.Node[];
+  readonly stmt: ts.Node;
+}
 
 export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): RawFinding[] {
   const imports = buildImportTable(sf);
-  const scopes = collectScopes(sf);
-  const isSdk = (m: string) => matchesSdk(m, options.sdks) !== null;
-  const ctx: CalleeContext = { sf, imports, scopes, thisProps: collectThisProps(sf), isTransport: options.isTransport, localTransport: options.localTransport, isSdk };
-  const findings: RawFinding[] = [];
+  const facts = createFacts();
+  const isSdk = options.isSdk;
+  const ctx: CalleeContext = { sf, imports, scopes: facts.scopes, thisProps: facts.thisProps, isTransport: options.isTransport, localTransport: options.localTransport, isSdk };
+  const found: Array<RawFinding & { readonly pos: number }> = [];
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos);
-  const push = (kind: FindingKind, node: ts.Node, symbol: string, stmtLine: number, detail: string, args?: ReturnType<typeof argumentLiterals>) => {
-    const lc = lineOf(node.getStart(sf));
+  // Lines, symbols and statement lines are computed only for findings: most nodes have none.
+  const push = (kind: FindingKind, node: ts.Node, chain: readonly string[], stmt: ts.Node, detail: string, args?: ReturnType<typeof argumentLiterals>) => {
+    const pos = node.getStart(sf);
+    const lc = lineOf(pos);
+    const statementLine = lineOf(stmt.getStart(sf)).line + 1;
     const extra = args ? { literals: args.literals, roleLiterals: args.roles } : {};
-    findings.push({ kind, line: lc.line + 1, column: lc.character + 1, statementLine: stmtLine, symbol, detail, ...extra });
+    found.push({ pos, kind, line: lc.line + 1, column: lc.character + 1, statementLine, symbol: symbolOf(chain), detail, ...extra });
   };
-  /** Follows consts to their literal initializers, as seen from `chain`. */
-  const literalLookup = (chain: readonly ts.Node[]) => (name: string) => {
-    const found = lookupName(scopes, chain, name);
-    return found?.decl.kind === 'init' ? found.decl.expr : undefined;
+  const firstLine = (node: ts.Node) => node.getText(sf).split('\n')[0]?.slice(0, 80) ?? '';
+  /** Follows consts to their literal initializers, as seen from `scopes`. */
+  const literalLookup = (scopes: readonly ts.Node[]) => (name: string) => {
+    const hit = lookupName(facts.scopes, scopes, name);
+    return hit?.decl.kind === 'init' ? hit.decl.expr : undefined;
   };
 
-  // SDK imports, reported where they are (a dynamic import inside a function names that function).
-  // The transport's own file may import the SDK the transport uses.
-  const sdkUses = new Map<ts.Node, string>();
-  if (options.localTransport === null) {
-    for (const use of imports.uses) if (!use.typeOnly && isSdk(use.module)) sdkUses.set(use.node, use.module);
-  }
+  // SDK imports: the transport's own file may import the SDK the transport uses.
+  const checkSdkUses = options.localTransport === null;
+  const staticSdkUses = new Set(checkSdkUses ? imports.uses.filter((u) => !u.typeOnly && isSdk(u.module)).map((u) => u.node) : []);
 
-  const spawn = (form: CommandForm, arg: ts.Expression | ts.TemplateLiteral | undefined, node: ts.Node, symbol: string, stmt: number, chain: readonly ts.Node[]) => {
-    const text = arg === undefined ? null : staticText(arg as ts.Expression, literalLookup(chain));
+  const spawn = (form: CommandForm, arg: ts.Expression | undefined, call: PendingCall) => {
+    const text = arg === undefined ? null : staticText(arg, literalLookup(call.scopes));
     const program = programOf(text, form === 'line');
-    if (program === null) push('unresolved-spawn', node, symbol, stmt, node.getText(sf).split('\n')[0]?.slice(0, 80) ?? '');
-    else if (options.agentClis.includes(program)) push('agent-spawn', node, symbol, stmt, program);
+    if (program === null) push('unresolved-spawn', call.node, call.chain, call.stmt, firstLine(call.node));
+    else if (options.agentClis.includes(program)) push('agent-spawn', call.node, call.chain, call.stmt, program);
   };
-  const fetchCall = (arg: ts.Expression | undefined, node: ts.Node, symbol: string, stmt: number, chain: readonly ts.Node[]) => {
-    const url = hostOf(arg === undefined ? null : staticText(arg, literalLookup(chain)));
-    if (url === null) push('unresolved-fetch', node, symbol, stmt, node.getText(sf).split('\n')[0]?.slice(0, 80) ?? '');
-    else if (url !== 'relative' && matchesHost(url, options.hosts) !== null) push('llm-fetch', node, symbol, stmt, url.host);
+  const fetchCall = (arg: ts.Expression | undefined, call: PendingCall) => {
+    const url = hostOf(arg === undefined ? null : staticText(arg, literalLookup(call.scopes)));
+    if (url === null) push('unresolved-fetch', call.node, call.chain, call.stmt, firstLine(call.node));
+    else if (url !== 'relative' && matchesHost(url, options.hosts) !== null) push('llm-fetch', call.node, call.chain, call.stmt, url.host);
   };
-  const classify = (target: Target | null, node: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression, symbol: string, stmt: number, chain: readonly ts.Node[]) => {
+  const classify = (call: PendingCall) => {
+    const { node } = call;
+    const tagged = ts.isTaggedTemplateExpression(node);
+    const target: Target | null = resolveCallee(tagged ? node.tag : node.expression, ctx, call.scopes);
     if (!target) return;
-    const args = ts.isTaggedTemplateExpression(node) ? [] : [...(node.arguments ?? [])];
+    const args = tagged ? [] : [...(node.arguments ?? [])];
     if (target.kind === 'transport') {
-      push('transport-call', node, symbol, stmt, (ts.isTaggedTemplateExpression(node) ? node.tag : node.expression).getText(sf), argumentLiterals(args));
+      push('transport-call', node, call.chain, call.stmt, (tagged ? node.tag : node.expression).getText(sf), argumentLiterals(args));
     } else if (target.kind === 'fetch') {
-      fetchCall(args[0], node, symbol, stmt, chain);
-    } else if (target.kind === 'instance') {
-      if (!ts.isNewExpression(node)) push('sdk-call', node, symbol, stmt, target.module);
-    } else if (isSdk(target.module)) {
-      if (!ts.isNewExpression(node)) push('sdk-call', node, symbol, stmt, target.module);
+      fetchCall(args[0], call);
+    } else if (target.kind === 'instance' || isSdk(target.module)) {
+      // Constructing a client is not a call to the model; its methods are.
+      if (!ts.isNewExpression(node)) push('sdk-call', node, call.chain, call.stmt, target.module);
     } else if (isFetchExport(target.module, target.path)) {
-      fetchCall(args[0], node, symbol, stmt, chain);
+      fetchCall(args[0], call);
     } else {
       const sp = spawnForm(target.module, target.path);
       // `execa({ cwd })` only binds options; the call of what it returns is the spawn.
       const bindsOptions = args.length === 1 && ts.isObjectLiteralExpression(args[0] as ts.Expression);
       if (!sp || bindsOptions) return;
-      if (ts.isTaggedTemplateExpression(node)) spawn('line', node.template, node, symbol, stmt, chain);
-      else spawn(sp.form, args[0], node, symbol, stmt, chain);
+      spawn(tagged ? 'line' : sp.form, tagged ? (node.template as ts.Expression) : args[0], call);
     }
   };
 
-  const walk = (node: ts.Node, chain: readonly string[], scopeChain: readonly ts.Node[], stmt: number, inTransport: boolean): void => {
+  const calls: PendingCall[] = [];
+  const walk = (node: ts.Node, chain: readonly string[], scopes: readonly ts.Node[], stmt: ts.Node, inTransport: boolean): void => {
+    if (isTypeOnly(node)) return;
     const name = declarationName(node);
+    const inner = recordNode(facts, node, scopes[0] as ts.Node);
+    const nextScopes = inner === node ? [node, ...scopes] : scopes;
     const nextChain = name === null ? chain : [...chain, name];
-    const nextScopes = node !== sf && opensScope(node) ? [node, ...scopeChain] : scopeChain;
-    const nextStmt = isStatement(node) ? lineOf(node.getStart(sf)).line + 1 : stmt;
+    const nextStmt = isStatement(node) ? node : stmt;
     const entering =
-      !inTransport && options.localTransport !== null && name === options.localTransport && chain.length === 0 && (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node));
+      !inTransport && name !== null && name === options.localTransport && chain.length === 0 && (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node));
     const nowInTransport = inTransport || entering;
-    const sdkModule = sdkUses.get(node);
-    if (sdkModule !== undefined) push('sdk-import', node, symbolOf(chain), nextStmt, sdkModule);
-    if (!nowInTransport && (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node))) {
-      const callee = ts.isTaggedTemplateExpression(node) ? node.tag : node.expression;
-      classify(resolveCallee(callee, ctx, nextScopes), node, symbolOf(nextChain), nextStmt, nextScopes);
+    const kind = node.kind;
+    if (kind === SK.CallExpression || kind === SK.NewExpression || kind === SK.TaggedTemplateExpression) {
+      if (checkSdkUses && kind === SK.CallExpression) {
+        const module = loadedModule(node);
+        if (module !== null && isSdk(module)) push('sdk-import', node, chain, nextStmt, module);
+      }
+      if (!nowInTransport) calls.push({ node: node as PendingCall['node'], chain: nextChain, scopes: nextScopes, stmt: nextStmt });
+    } else if (staticSdkUses.has(node)) {
+      push('sdk-import', node, chain, nextStmt, (imports.uses.find((u) => u.node === node) as { module: string }).module);
     }
-    ts.forEachChild(node, (child) => walk(child, nextChain, nextScopes, nextStmt, nowInTransport));
+    forEachChild(node, (child) => walk(child, nextChain, nextScopes, nextStmt, nowInTransport));
   };
-  walk(sf, [], [sf], 1, false);
-  return findings;
+  walk(sf, [], [sf], sf, false);
+  for (const call of calls) classify(call);
+  // Source order, so ordinals in entry keys follow the file from top to bottom.
+  return found.sort((a, b) => a.pos - b.pos).map(({ pos: _pos, ...f }) => f);
 }

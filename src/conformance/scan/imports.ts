@@ -1,8 +1,8 @@
 // The per-file import table: which local name stands for which export of which module (named,
-// default and namespace imports, aliases, `import x = require()`), and every place that loads a
-// module (also `require()` and `import()`, wherever they are). Names bound by `require()` or
-// `await import()` in a variable live in their function's scope (scopes.ts). Type-only imports
-// are marked: they never reach anything at run time.
+// default and namespace imports, aliases, `import x = require()`), from the file's top-level
+// statements. Names bound by `require()` or `await import()` in a variable live in their
+// function's scope, and every `require()`/`import()` call is a module use: both are collected by
+// the one pass of scopes.ts. Type-only imports are marked: they never reach anything at run time.
 import { ts } from 'ts-morph';
 
 export interface Binding {
@@ -31,7 +31,7 @@ export function loadedModule(node: ts.Node): string | null {
   while (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
   if (!ts.isCallExpression(n)) return null;
   const arg = n.arguments[0];
-  if (!arg || !(ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return null;
+  if (!arg || !ts.isStringLiteralLike(arg)) return null;
   const isRequire = ts.isIdentifier(n.expression) && n.expression.text === 'require';
   const isImport = n.expression.kind === ts.SyntaxKind.ImportKeyword;
   return isRequire || isImport ? arg.text : null;
@@ -48,13 +48,14 @@ export function initializerModule(init: ts.Expression): { module: string; member
   return null;
 }
 
+/** Static imports and re-exports of the file's top level. */
 export function buildImportTable(sf: ts.SourceFile): ImportTable {
   const bindings = new Map<string, Binding>();
   const uses: ModuleUse[] = [];
   const add = (b: Binding) => {
     if (!bindings.has(b.local)) bindings.set(b.local, b);
   };
-  const visit = (node: ts.Node): void => {
+  for (const node of sf.statements) {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const module = node.moduleSpecifier.text;
       const clause = node.importClause;
@@ -78,26 +79,15 @@ export function buildImportTable(sf: ts.SourceFile): ImportTable {
         if (named.elements.length === 0 && !declTypeOnly) runtime = true;
       }
       uses.push({ module, node, typeOnly: !runtime });
-      return;
-    }
-    if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       uses.push({ module: node.moduleSpecifier.text, node, typeOnly: node.isTypeOnly });
-      return;
-    }
-    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const expr = node.moduleReference.expression;
       if (ts.isStringLiteral(expr)) {
         add({ local: node.name.text, module: expr.text, imported: '*', typeOnly: node.isTypeOnly });
         uses.push({ module: expr.text, node, typeOnly: node.isTypeOnly });
       }
-      return;
     }
-    if (ts.isCallExpression(node)) {
-      const module = loadedModule(node);
-      if (module !== null) uses.push({ module, node, typeOnly: false });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  }
   return { bindings, uses };
 }

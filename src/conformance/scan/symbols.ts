@@ -3,6 +3,9 @@
 // from these names do not move when unrelated lines are added above.
 import { ts } from 'ts-morph';
 
+// The TypeScript namespace exposes its members through getters: read SyntaxKind once.
+const SK = ts.SyntaxKind;
+
 export const MODULE_SYMBOL = '<module>';
 
 function nameText(name: ts.Node | undefined): string | null {
@@ -13,20 +16,27 @@ function nameText(name: ts.Node | undefined): string | null {
 
 /** The name a node contributes to the symbol chain, or null when it adds none. */
 export function declarationName(node: ts.Node): string | null {
-  if (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) return node.name?.text ?? 'default';
-  if (ts.isConstructorDeclaration(node)) return 'constructor';
-  if (
-    ts.isMethodDeclaration(node) ||
-    ts.isPropertyDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isPropertyAssignment(node)
-  ) {
-    return nameText(node.name);
+  switch (node.kind) {
+    case SK.FunctionDeclaration:
+    case SK.ClassDeclaration:
+      return (node as ts.FunctionDeclaration | ts.ClassDeclaration).name?.text ?? 'default';
+    case SK.Constructor:
+      return 'constructor';
+    case SK.MethodDeclaration:
+    case SK.PropertyDeclaration:
+    case SK.GetAccessor:
+    case SK.SetAccessor:
+    case SK.PropertyAssignment:
+      return nameText((node as ts.MethodDeclaration).name);
+    case SK.VariableDeclaration: {
+      const name = (node as ts.VariableDeclaration).name;
+      return ts.isIdentifier(name) ? name.text : null;
+    }
+    case SK.FunctionExpression:
+      return (node as ts.FunctionExpression).name?.text ?? null;
+    default:
+      return null;
   }
-  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name.text;
-  if (ts.isFunctionExpression(node) && node.name) return node.name.text;
-  return null;
 }
 
 export function symbolOf(chain: readonly string[]): string {
