@@ -4,11 +4,15 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'ORCH_CONFIG_INVALID',
   ILLEGAL_TRANSITION: 'ORCH_ILLEGAL_TRANSITION',
   UNKNOWN_STAGE: 'ORCH_UNKNOWN_STAGE',
+  UNKNOWN_VERDICT_KEY: 'ORCH_UNKNOWN_VERDICT_KEY',
+  TASK_STATE: 'ORCH_TASK_STATE',
   VERSION_CONFLICT: 'ORCH_VERSION_CONFLICT',
   NOT_FOUND: 'ORCH_NOT_FOUND',
   INVALID_INPUT: 'ORCH_INVALID_INPUT',
   GIT_FAILED: 'ORCH_GIT_FAILED',
   STORE_FAILED: 'ORCH_STORE_FAILED',
+  /** The process-group runner itself failed (not the command it ran). */
+  PROC_FAILED: 'ORCH_PROC_FAILED',
   /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */
   SOURCE_UNAVAILABLE: 'ORCH_SOURCE_UNAVAILABLE',
   INTERNAL: 'ORCH_INTERNAL',
@@ -60,6 +64,22 @@ export class NotFoundError extends OrchError {
   constructor(message: string) {
     super(ERROR_CODES.NOT_FOUND, message);
     this.name = 'NotFoundError';
+  }
+}
+
+/** An operation needs the task in another state; the message names the state found and what to do. */
+export class TaskStateError extends OrchError {
+  constructor(readonly taskId: number, readonly state: string, message: string) {
+    super(ERROR_CODES.TASK_STATE, message);
+    this.name = 'TaskStateError';
+  }
+}
+
+/** Another writer changed the task first (its version moved): nothing of ours was written. */
+export class VersionConflictError extends OrchError {
+  constructor(readonly taskId: number, readonly version: number) {
+    super(ERROR_CODES.VERSION_CONFLICT, `task ${taskId} changed while it was being evaluated (expected version ${version}); nothing was written`, { retryable: true });
+    this.name = 'VersionConflictError';
   }
 }
 

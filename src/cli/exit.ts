@@ -24,6 +24,7 @@ const USAGE_CODES = new Set<string>([
   ERROR_CODES.NOT_FOUND,
   ERROR_CODES.ILLEGAL_TRANSITION,
   ERROR_CODES.UNKNOWN_STAGE,
+  ERROR_CODES.TASK_STATE,
 ]);
 
 /** One line for stderr and the exit code for any error that reaches the CLI's main. */

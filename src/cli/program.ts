@@ -1,17 +1,21 @@
 // The commander program: each command lives in commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
+import { registerAdvance } from './commands/advance.ts';
+import { registerTask } from './commands/task.ts';
+import { registerExec } from './commands/exec.ts';
 import { registerDrift } from './commands/drift.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerDrift];
+const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerDrift];
 
 export function buildProgram(): Command {
   const program = new Command('orch')
     .description('orch: the core of a self-hosting orchestrator for AI-agent software delivery')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    // Commander's own usage errors get the same one-line `orch: ...` shape as ours.
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'orch: ')) })
     .showHelpAfterError(false);
   for (const register of COMMANDS) register(program);
   return program;

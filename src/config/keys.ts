@@ -1,9 +1,13 @@
 // The config schema: every ORCH_* key, assembled from the section each module owns.
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
+import { pipelineKeys } from './sections/pipeline.ts';
+import { procKeys } from './sections/proc.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
+  ...pipelineKeys,
+  ...procKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

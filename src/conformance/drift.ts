@@ -19,6 +19,11 @@ export interface DriftRun {
   readonly durationMs: number;
 }
 
+/** The exit code of `orch drift` for a report: 0 clean, 1 when anything is left to fix. */
+export function driftExitCode(report: DriftReport): number {
+  return report.diagnostics.length === 0 ? 0 : 1;
+}
+
 export async function runDrift(options: DriftOptions): Promise<DriftRun> {
   const started = performance.now();
   const config = loadHarnessConfig(options.root);

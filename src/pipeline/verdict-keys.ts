@@ -1,4 +1,5 @@
 // The machine-verdict key registry: each key, its allowed values and which value passes the gate.
+import { ERROR_CODES, OrchError } from '../errors.ts';
 
 export interface VerdictKeyDef {
   readonly key: string;
@@ -17,6 +18,6 @@ export const VERDICT_KEYS: Readonly<Record<string, VerdictKeyDef>> = Object.free
 
 export function verdictKey(key: string): VerdictKeyDef {
   const def = VERDICT_KEYS[key];
-  if (!def) throw new Error(`unknown verdict key ${key}; known: ${Object.keys(VERDICT_KEYS).join(', ')}`);
+  if (!def) throw new OrchError(ERROR_CODES.UNKNOWN_VERDICT_KEY, `unknown verdict key ${key}; known: ${Object.keys(VERDICT_KEYS).join(', ')}`);
   return def;
 }

@@ -1,9 +1,7 @@
 // THE verdict parser (SPEC §3): one parser for every key, whatever produced the artifact.
 // A verdict line is `<key>:[ \t]*<VALUE>[ \t]*` on a line of its own, after stripping a BOM and
 // `\r`; lines inside fenced code blocks (found with mdast, not by pattern) do not count.
-import type { Code, Root } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { visit } from 'unist-util-visit';
+import { fencedLineIndexes } from './fences.ts';
 import { verdictKey } from './verdict-keys.ts';
 
 export type VerdictResult =
@@ -11,36 +9,23 @@ export type VerdictResult =
   | { readonly kind: 'missing' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-/** 1-based line numbers covered by fenced code blocks. */
-function fencedLines(text: string): Set<number> {
-  const lines = new Set<number>();
-  // Only a document that has a fence marker can have a fenced block: skip the parse otherwise.
-  if (!text.includes('```') && !text.includes('~~~')) return lines;
-  const tree: Root = fromMarkdown(text);
-  visit(tree, 'code', (node: Code) => {
-    const start = node.position?.start.line;
-    const end = node.position?.end.line;
-    if (start === undefined || end === undefined) return;
-    // Indented code blocks start with spaces, so they can never hold a verdict line anyway.
-    for (let l = start; l <= end; l++) lines.add(l);
-  });
-  return lines;
-}
-
 /** Parse the verdict for `key` out of an artifact's text. */
 export function parseVerdict(text: string, key: string): VerdictResult {
   const def = verdictKey(key);
   const clean = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replaceAll('\r', '');
   const prefix = `${key}:`;
   if (!clean.includes(prefix)) return { kind: 'missing' };
-  const inCode = fencedLines(clean);
-  const found: Array<{ value: string; line: number }> = [];
   const lines = clean.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (!line.startsWith(prefix) || inCode.has(i + 1)) continue;
-    found.push({ value: line.slice(prefix.length).replace(/^[ \t]+|[ \t]+$/g, ''), line: i + 1 });
-  }
+  const candidates: number[] = [];
+  for (let i = 0; i < lines.length; i++) if ((lines[i] as string).startsWith(prefix)) candidates.push(i);
+  if (candidates.length === 0) return { kind: 'missing' };
+  // Whether a line is inside a fence depends only on the lines before it: parse up to the last
+  // candidate, not the whole artifact (a long log after the verdict costs nothing).
+  const last = candidates[candidates.length - 1] as number;
+  const inCode = fencedLineIndexes(lines.slice(0, last + 1));
+  const found = candidates
+    .filter((i) => !inCode.has(i))
+    .map((i) => ({ value: (lines[i] as string).slice(prefix.length).replace(/^[ \t]+|[ \t]+$/g, ''), line: i + 1 }));
   if (found.length === 0) return { kind: 'missing' };
   for (const f of found) {
     if (!def.values.includes(f.value)) {

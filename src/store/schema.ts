@@ -1,6 +1,7 @@
 // Row types of the store, as Kysely sees them. Keep in step with migrations/ (the drift guard
 // compares the migrated schema with docs/architecture/db-schema.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { JobState, TaskState } from '../pipeline/states.ts';
 
 export interface TasksTable {
   id: Generated<number>;
@@ -9,7 +10,7 @@ export interface TasksTable {
   base: string;
   title: string;
   stage: string;
-  state: Generated<string>;
+  state: Generated<TaskState>;
   validated_sha: string | null;
   blocked_reason: string | null;
   version: Generated<number>;
@@ -22,7 +23,7 @@ export interface JobsTable {
   task_id: number;
   stage: string;
   agent: string;
-  state: Generated<string>;
+  state: Generated<JobState>;
   attempt: Generated<number>;
   infra_attempts: Generated<number>;
   not_before: string | null;

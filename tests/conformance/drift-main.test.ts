@@ -15,7 +15,7 @@ describe('orch drift on this repo', () => {
   it('really scans files and checks every enabled block', async () => {
     const run = await runDrift({ root: REPO_ROOT });
     expect(run.report.stats.filesScanned).toBeGreaterThan(20);
-    // stage-transitions, verdict-keys, db-schema, config, llm-inventory, and one role card per LLM role.
-    expect(run.report.stats.blocks).toBe(11);
+    // stage-transitions, verdict-keys, qg-checks, db-schema, config, llm-inventory, and a role card per LLM role.
+    expect(run.report.stats.blocks).toBe(12);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { vi } from 'vitest';
-import { runCli } from '../../src/cli/program.ts';
+import { driftExitCode, runDrift } from '../../src/conformance/drift.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -45,8 +45,9 @@ export function tempRepo(source = REPO_ROOT, parts: readonly string[] = ORCH_PAR
   };
 }
 
-/** Run the real CLI in-process and capture what it prints. */
+/** Run the real CLI in-process and capture what it prints (loaded on first use: it is big). */
 export async function orch(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const { runCli } = await import('../../src/cli/program.ts');
   let out = '';
   let err = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -74,11 +75,13 @@ export interface JsonFinding {
   message: string;
 }
 
-/** `orch drift --json --root <root>`: the exit code and the findings. */
+/**
+ * `orch drift [--write] --root <root>` in-process, without loading the whole CLI (the CLI path
+ * itself is tested in cli.test.ts): the exit code the command would return, and the findings.
+ */
 export async function driftJson(root: string, extra: readonly string[] = []): Promise<{ code: number; diagnostics: JsonFinding[]; written: string[] }> {
-  const { code, out } = await orch(['drift', '--json', '--root', root, ...extra]);
-  const parsed = JSON.parse(out) as { diagnostics: JsonFinding[]; written: string[] };
-  return { code, diagnostics: parsed.diagnostics, written: parsed.written };
+  const run = await runDrift({ root, write: extra.includes('--write') });
+  return { code: driftExitCode(run.report), diagnostics: [...run.report.diagnostics], written: [...run.written] };
 }
 
 export const show = (ds: readonly JsonFinding[]) => ds.map((d) => `${d.file}:${d.line} ${d.ruleId} ${d.message}`);
@@ -96,4 +99,34 @@ export function sarifValidator(): (log: unknown) => { ok: boolean; errors: strin
   ajv.addFormat('date-time', (v: string) => !Number.isNaN(Date.parse(v)) && v.includes('T'));
   const validate = ajv.compile(schema);
   return (log) => ({ ok: validate(log) === true, errors: JSON.stringify(validate.errors ?? []) });
+}
+
+/** Temp copies made by one test file, removed after each test. */
+export function tempRepos(): { fresh(from?: TempRepo): TempRepo; cleanup(): void } {
+  const repos: TempRepo[] = [];
+  return {
+    fresh(from) {
+      const r = from ? tempRepo(from.root) : tempRepo();
+      repos.push(r);
+      return r;
+    },
+    cleanup: () => {
+      for (const r of repos.splice(0)) r.remove();
+    },
+  };
+}
+
+/** The single finding with this rule in this file; fails listing all findings otherwise. */
+export function only(ds: readonly JsonFinding[], file: string, ruleId: string): JsonFinding {
+  const hits = ds.filter((d) => d.file === file && d.ruleId === ruleId);
+  if (hits.length !== 1) throw new Error(`expected one ${ruleId} in ${file}, found ${hits.length}:\n${show(ds).join('\n')}`);
+  return hits[0] as JsonFinding;
+}
+
+/** Name more registries and enable more blocks in a temp copy's harness config. */
+export function enable(r: TempRepo, model: Record<string, string>, blocks: Record<string, object>): void {
+  const config = JSON.parse(r.read('orch.conformance.json'));
+  Object.assign(config.model, model);
+  Object.assign(config.blocks, blocks);
+  r.write('orch.conformance.json', `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { renderJson } from '../../conformance/diagnostics/render-json.ts';
 import { renderSarif } from '../../conformance/diagnostics/render-sarif.ts';
 import { renderText } from '../../conformance/diagnostics/render-text.ts';
-import { runDrift } from '../../conformance/drift.ts';
+import { driftExitCode, runDrift } from '../../conformance/drift.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 
@@ -39,6 +39,6 @@ export function registerDrift(program: Command): void {
           : renderText(run.report, run.written);
       process.stdout.write(out);
       if (!flags.json && !flags.sarif) process.stderr.write(`orch drift: ${run.durationMs} ms\n`);
-      throw new ExitSignal(run.report.diagnostics.length === 0 ? EXIT.ok : EXIT.fault);
+      throw new ExitSignal(driftExitCode(run.report) === 0 ? EXIT.ok : EXIT.fault);
     });
 }

@@ -1,5 +1,7 @@
-// .env.example against the config schema: every key once, with its default and its doc comment
-// on the line above, and no ORCH_* key the schema does not know. Pure: text in, findings out.
+// .env.example against the config schema: every key once, with its default, under a comment that
+// holds its doc (the comment may wrap and say more), and no ORCH_* key the schema does not know.
+// Pure: text in, findings and a repaired text out. The repair edits only what is wrong, in
+// place, so hand-written grouping and extra comments survive.
 import { parseEnv } from 'node:util';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 
@@ -22,7 +24,7 @@ function assignmentOf(line: string, index: number): Assignment | null {
   const trimmed = line.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return null;
   const eq = trimmed.indexOf('=');
-  const key = (eq === -1 ? '' : trimmed.slice(0, eq).replace(/^export\s+/, '').trim());
+  const key = eq === -1 ? '' : trimmed.slice(0, eq).replace(/^export\s+/, '').trim();
   if (!NAME.test(key)) return null;
   return { key, value: parseEnv(trimmed)[key] ?? '', index };
 }
@@ -32,62 +34,89 @@ export function envLine(key: EnvKey): string {
   return `${key.key}=${plain ? key.default : JSON.stringify(key.default)}`;
 }
 
-/** The comment lines directly above line `index`. */
-function commentAbove(lines: readonly string[], index: number): { start: number; text: string[] } {
+/** `# doc`, wrapped before 100 columns like the rest of the file. */
+export function docComment(doc: string): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of doc.split(/\s+/)) {
+    if (line.length + 1 + word.length > 99 && line !== '#') {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** The comment lines directly above line `index`: where they start, and their words joined. */
+function commentAbove(lines: readonly string[], index: number): { start: number; text: string } {
   let start = index;
   while (start > 0 && (lines[start - 1] as string).trimStart().startsWith('#')) start--;
-  return { start, text: lines.slice(start, index) };
+  const text = lines
+    .slice(start, index)
+    .map((l) => l.trim().replace(/^#+\s?/, ''))
+    .join(' ');
+  return { start, text: text.replace(/\s+/g, ' ').trim() };
 }
+
+/** The doc as it must appear: whitespace normalised, without its final period (`doc (range).` is fine). */
+const normal = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 
 export interface EnvCheck {
   readonly diagnostics: Diagnostic[];
-  /** The repaired text: header kept, keys in schema order, other assignments kept at the end. */
+  /** The text with every problem fixed in place, and missing keys appended. */
   readonly repaired: string;
 }
 
 export function checkEnvExample(file: string, text: string, keys: readonly EnvKey[], prefix = 'ORCH_'): EnvCheck {
   const lines = text.replaceAll('\r', '').split('\n');
-  const assignments = lines.map(assignmentOf).filter((a): a is Assignment => a !== null);
   const out: Diagnostic[] = [];
   const known = new Map(keys.map((k) => [k.key, k]));
   const seen = new Map<string, Assignment>();
-  for (const a of assignments) {
+  /** Line index -> replacement lines ([] deletes); a comment block is replaced from its start. */
+  const edits = new Map<number, { to: number; lines: string[] }>();
+  for (const a of lines.map(assignmentOf).filter((x): x is Assignment => x !== null)) {
     const def = known.get(a.key);
     const line = a.index + 1;
+    const above = commentAbove(lines, a.index);
     if (seen.has(a.key)) {
       out.push(diagnostic(file, line, 1, 'env-example', `${a.key} is listed again (first on line ${(seen.get(a.key) as Assignment).index + 1})`));
+      edits.set(above.start, { to: a.index + 1, lines: [] });
       continue;
     }
     seen.set(a.key, a);
     if (!def) {
-      if (a.key.startsWith(prefix)) out.push(diagnostic(file, line, 1, 'env-example', `${a.key} is not a config key of the schema; remove it or add it to a config section`));
+      if (a.key.startsWith(prefix)) {
+        out.push(diagnostic(file, line, 1, 'env-example', `${a.key} is not a config key of the schema; remove it or add it to a config section`));
+        edits.set(above.start, { to: a.index + 1, lines: [] });
+      }
       continue;
     }
-    if (a.value !== def.default) {
-      out.push(diagnostic(file, line, 1, 'env-example', `${a.key}: .env.example has ${JSON.stringify(a.value)}, the schema default is ${JSON.stringify(def.default)}`));
+    const badValue = a.value !== def.default;
+    const badDoc = !above.text.includes(normal(def.doc));
+    if (badValue) out.push(diagnostic(file, line, 1, 'env-example', `${a.key}: .env.example has ${JSON.stringify(a.value)}, the schema default is ${JSON.stringify(def.default)}`));
+    if (badDoc) {
+      const found = above.text === '' ? 'no comment above it' : `the comment above says "${above.text}"`;
+      out.push(diagnostic(file, line, 1, 'env-example', `${a.key}: the comment above must hold the key's doc "${def.doc}"; ${found}`));
     }
-    const above = commentAbove(lines, a.index).text.at(-1);
-    if (above !== `# ${def.doc}`) {
-      out.push(diagnostic(file, line, 1, 'env-example', `${a.key}: the comment above must be the key's doc "# ${def.doc}"${above === undefined ? ' (none found)' : `, found "${above}"`}`));
+    if (badValue || badDoc) {
+      const comment = badDoc ? docComment(def.doc) : lines.slice(above.start, a.index);
+      edits.set(above.start, { to: a.index + 1, lines: [...comment, envLine(def)] });
     }
   }
-  for (const def of keys) {
-    if (!seen.has(def.key)) out.push(diagnostic(file, 1, 1, 'env-example', `${def.key} is missing; add:\n# ${def.doc}\n${envLine(def)}`));
-  }
-  return { diagnostics: out, repaired: repair(lines, assignments, keys, prefix) };
-}
+  const missing = keys.filter((k) => !seen.has(k.key));
+  for (const def of missing) out.push(diagnostic(file, 1, 1, 'env-example', `${def.key} is missing; add:\n${[...docComment(def.doc), envLine(def)].join('\n')}`));
 
-function repair(lines: readonly string[], assignments: readonly Assignment[], keys: readonly EnvKey[], prefix: string): string {
-  const first = assignments[0];
-  const headerEnd = first ? commentAbove(lines, first.index).start : lines.length;
-  let header = lines.slice(0, headerEnd).join('\n').replace(/\n+$/, '');
-  header = header === '' ? '' : `${header}\n\n`;
-  const body = keys.map((k) => `# ${k.doc}\n${envLine(k)}\n`).join('');
-  const others = assignments
-    .filter((a) => !keys.some((k) => k.key === a.key) && !a.key.startsWith(prefix))
-    .map((a) => {
-      const c = commentAbove(lines, a.index);
-      return [...c.text, lines[a.index]].join('\n') + '\n';
-    });
-  return header + body + (others.length > 0 ? `\n${others.join('')}` : '');
+  const result: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const edit = edits.get(i);
+    if (edit) {
+      result.push(...edit.lines);
+      i = edit.to;
+    } else result.push(lines[i++] as string);
+  }
+  while (result.length > 0 && result.at(-1) === '') result.pop();
+  const appended = missing.flatMap((k) => [...docComment(k.doc), envLine(k)]);
+  const body = [...result, ...(appended.length > 0 && result.length > 0 ? [''] : []), ...appended];
+  return { diagnostics: out, repaired: `${body.join('\n')}\n` };
 }

@@ -28,6 +28,14 @@ export interface DocBlock {
   readonly closed: boolean;
 }
 
+function mayHoldBlock(text: string): boolean {
+  for (let at = text.indexOf(BLOCK_PREFIX); at !== -1; at = text.indexOf(BLOCK_PREFIX, at + 1)) {
+    const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
+    if (line.includes('```') || line.includes('~~~')) return true;
+  }
+  return false;
+}
+
 /** The block name an info string declares, or null when it is not a machine-readable block. */
 export function blockName(node: Pick<Code, 'lang' | 'meta'>): string | null {
   const words = [node.lang ?? '', ...(node.meta ?? '').split(/\s+/)];
@@ -53,8 +61,9 @@ function isClosingFence(line: string, fence: string, prefix: string): boolean {
 
 /** Every `orch:` block of one Markdown document, in document order. */
 export function extractBlocks(text: string, file: string): DocBlock[] {
-  // Only a document that mentions the prefix can hold a block: skip the parse otherwise.
-  if (!text.includes(BLOCK_PREFIX)) return [];
+  // A block's info string sits on its opening fence line: a document without a line holding both
+  // a fence and the prefix has no block, and is not parsed (most docs mention orch: only in prose).
+  if (!mayHoldBlock(text)) return [];
   const tree: Root = fromMarkdown(text);
   const blocks: DocBlock[] = [];
   visit(tree, 'code', (node: Code) => {

@@ -11,14 +11,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('base', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('active'))
+    .addColumn('state', 'text', (c) => c.notNull().defaultTo('active').check(sql`state in ('active', 'blocked', 'done')`))
     .addColumn('validated_sha', 'text')
     .addColumn('blocked_reason', 'text')
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('tasks_repo_branch').on('tasks').columns(['repo', 'branch']).execute();
+  // One unfinished task per branch: two tasks would fight over one worktree and one merge.
+  await db.schema
+    .createIndex('tasks_open_branch')
+    .on('tasks')
+    .columns(['repo', 'branch'])
+    .unique()
+    .where(sql.ref('state'), '!=', 'done')
+    .execute();
 
   await db.schema
     .createTable('jobs')
@@ -26,7 +33,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('task_id', 'integer', (c) => c.notNull().references('tasks.id').onDelete('cascade'))
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('agent', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('queued'))
+    .addColumn('state', 'text', (c) =>
+      c.notNull().defaultTo('queued').check(sql`state in ('queued', 'running', 'succeeded', 'failed', 'deferred', 'cancelled')`),
+    )
     .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('infra_attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('not_before', 'text')

@@ -1,24 +1,13 @@
-// Mutation tests of the acceptance list: each changes one thing in a temp copy of this repo and
-// expects `orch drift` to exit 1 with a message naming the file, the block and the entry. Then
-// `--write` repairs every docs-side drift, and a byte comparison shows the prose untouched.
-// (One file: every run here pays for loading the harness once.)
+// Mutation tests of the acceptance list, scanner side (and the regression markers), then
+// `--write`: it repairs every docs-side drift, and a byte comparison shows the prose untouched.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractBlocks } from '../../src/conformance/markdown/blocks.ts';
-import { driftJson, show, tempRepo, type JsonFinding, type TempRepo } from './helpers.ts';
+import { driftJson, enable, only, show, tempRepos, type TempRepo } from './helpers.ts';
 
-const repos: TempRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.remove();
-});
-
-/** A temp copy of this repo, or of another temp copy (`from`). */
-function fresh(from?: TempRepo): TempRepo {
-  const r = from ? tempRepo(from.root) : tempRepo();
-  repos.push(r);
-  return r;
-}
+const { fresh, cleanup } = tempRepos();
+afterEach(cleanup);
 
 /**
  * A copy of `base` after `--write` made it clean. The harness imports the repo's registries, and
@@ -28,20 +17,6 @@ function fresh(from?: TempRepo): TempRepo {
 async function cleanCopy(base: TempRepo): Promise<TempRepo> {
   expect((await driftJson(base.root, ['--write'])).code).toBe(0);
   return fresh(base);
-}
-
-/** The single finding with this rule in this file; fails listing all findings otherwise. */
-function only(ds: readonly JsonFinding[], file: string, ruleId: string): JsonFinding {
-  const hits = ds.filter((d) => d.file === file && d.ruleId === ruleId);
-  expect(hits, show(ds).join('\n')).toHaveLength(1);
-  return hits[0] as JsonFinding;
-}
-
-function enable(r: TempRepo, model: Record<string, string>, blocks: Record<string, object>): void {
-  const config = JSON.parse(r.read('orch.conformance.json'));
-  Object.assign(config.model, model);
-  Object.assign(config.blocks, blocks);
-  r.write('orch.conformance.json', `${JSON.stringify(config, null, 2)}\n`);
 }
 
 const TRANSPORT = `import { execa } from 'execa';
@@ -56,68 +31,7 @@ export async function launchJob(job: { role: string }): Promise<void> {
 }
 `;
 
-describe('orch drift catches each mutation', () => {
-  it('an edge added to STAGE_TRANSITIONS', async () => {
-    const r = fresh();
-    r.edit('src/pipeline/transitions.ts', "['review', 'testing', 'deploy-staging', 'post-deploy']", "['review', 'testing', 'deploy-staging', 'deploy', 'post-deploy']");
-    const { code, diagnostics } = await driftJson(r.root);
-    expect(code).toBe(1);
-    expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-missing').message).toBe(
-      'orch:stage-transitions: entry "deploy->development" is in code (src/pipeline/transitions.ts) but not in the block; code has {"from":"deploy","kind":"rollback","to":"development"}',
-    );
-  });
-
-  it('a renamed verdict value', async () => {
-    const r = fresh();
-    r.edit('src/pipeline/verdict-keys.ts', "'CHANGES_REQUESTED'", "'CHANGES_NEEDED'");
-    const { code, diagnostics } = await driftJson(r.root);
-    expect(code).toBe(1);
-    expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-differs').message).toBe(
-      'orch:verdict-keys: entry "review_status" differs from code (src/pipeline/verdict-keys.ts): values: docs have ["APPROVED","CHANGES_REQUESTED"], code has ["APPROVED","CHANGES_NEEDED"]',
-    );
-    // The reviewer's role card (its prompt) must change too.
-    expect(only(diagnostics, 'docs/agents/reviewer.md', 'block-entry-stale').message).toContain('orch:role/reviewer: entry "verdict_lines/review_status: CHANGES_REQUESTED"');
-  });
-
-  it('a QG check added to QG_CHECKS (block enabled on a registry like issue 2\'s)', async () => {
-    const base = fresh();
-    base.write('src/pipeline/gates.ts', "export const QG_CHECKS = Object.freeze({\n  'review->testing': ['check_review_status'],\n  'testing->deploy-staging': ['check_test_status'],\n});\n");
-    enable(base, { qgChecks: 'src/pipeline/gates.ts#QG_CHECKS' }, { 'qg-checks': {} });
-    const r = await cleanCopy(base);
-    expect(r.read('docs/architecture/pipeline.md')).toContain('```yaml orch:qg-checks\n- {transition: review->testing, checks: [check_review_status]}\n');
-    expect(r.read('docs/architecture/llm-call-sites.md')).toContain('axis_source: qg-checks');
-    r.edit('src/pipeline/gates.ts', "['check_test_status']", "['check_test_status', 'check_coverage']");
-    const { code, diagnostics } = await driftJson(r.root);
-    expect(code).toBe(1);
-    expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-differs').message).toBe(
-      'orch:qg-checks: entry "testing->deploy-staging" differs from code (src/pipeline/gates.ts): checks: docs have ["check_test_status"], code has ["check_test_status","check_coverage"]',
-    );
-  });
-
-  it('a column added in a migration', async () => {
-    const r = fresh();
-    r.write('src/store/migrations/002_priority.ts', "import type { Kysely } from 'kysely';\nexport async function up(db: Kysely<unknown>): Promise<void> {\n  await db.schema.alterTable('tasks').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0)).execute();\n}\n");
-    r.edit('src/store/migrate.ts', "import * as m001 from './migrations/001_initial.ts';", "import * as m001 from './migrations/001_initial.ts';\nimport * as m002 from './migrations/002_priority.ts';");
-    r.edit('src/store/migrate.ts', "'001_initial': m001,", "'001_initial': m001,\n  '002_priority': m002,");
-    const { code, diagnostics } = await driftJson(r.root);
-    expect(code).toBe(1);
-    expect(only(diagnostics, 'docs/architecture/db-schema.md', 'block-entry-missing').message).toBe(
-      'orch:db-schema: entry "column tasks.priority" is in code (src/store/migrate.ts) but not in the block; code has "priority integer default 0 not null"',
-    );
-    expect(only(diagnostics, 'docs/architecture/db-schema.md', 'block-entry-differs').message).toContain('orch:db-schema: entry "table tasks" differs');
-  });
-
-  it('a config key added without docs', async () => {
-    const r = fresh();
-    r.write('src/config/sections/extra.ts', "import { seconds } from '../define.ts';\nexport const extraKeys = {\n  ORCH_EXTRA_TIMEOUT_S: seconds({ default: '30', doc: 'How long the extra step may take.' }),\n} as const;\n");
-    r.edit('src/config/keys.ts', "import { coreKeys } from './sections/core.ts';", "import { coreKeys } from './sections/core.ts';\nimport { extraKeys } from './sections/extra.ts';");
-    r.edit('src/config/keys.ts', '  ...coreKeys,', '  ...coreKeys,\n  ...extraKeys,');
-    const { code, diagnostics } = await driftJson(r.root);
-    expect(code).toBe(1);
-    expect(only(diagnostics, 'docs/configuration.md', 'block-entry-missing').message).toContain('orch:config: entry "ORCH_EXTRA_TIMEOUT_S" is in code (src/config/keys.ts) but not in the block');
-    expect(only(diagnostics, '.env.example', 'env-example').message).toBe('ORCH_EXTRA_TIMEOUT_S is missing; add:\n# How long the extra step may take.\nORCH_EXTRA_TIMEOUT_S=30');
-  });
-
+describe('orch drift catches each scanner mutation', () => {
   it('a deleted regression-marker symbol (block enabled on a registry like issue 6\'s)', async () => {
     const base = fresh();
     base.write('src/pipeline/markers.ts', "export const MAIN_REGRESSION_MARKERS = [\n  { ticket: 'ORCH-110', symbol: 'requireTransition', file: 'src/pipeline/transitions.ts' },\n];\n");

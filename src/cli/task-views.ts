@@ -1,0 +1,73 @@
+// How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
+import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
+
+/** Columns padded to the widest cell; the last column is not padded. */
+export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function taskTable(tasks: readonly Task[]): string {
+  const rows = tasks.map((t) => [String(t.id), t.stage, t.state, t.branch, t.base, t.title]);
+  return renderTable(['ID', 'STAGE', 'STATE', 'BRANCH', 'BASE', 'TITLE'], rows);
+}
+
+export interface TaskRecord {
+  readonly task: Task;
+  readonly jobs: readonly Job[];
+  readonly transitions: readonly TransitionRow[];
+  readonly gateResults: readonly GateResultRow[];
+  readonly runs: readonly AgentRun[];
+  readonly alerts: readonly Alert[];
+}
+
+export interface TimelineEvent {
+  readonly at: string;
+  readonly kind: 'job' | 'transition' | 'gate' | 'run' | 'alert';
+  readonly text: string;
+}
+
+/** Every recorded event of a task, oldest first (stable within the same instant). */
+export function timeline(r: TaskRecord): TimelineEvent[] {
+  const events: TimelineEvent[] = [
+    ...r.jobs.map((j) => ({ at: j.created_at, kind: 'job' as const, text: `job ${j.id} ${j.agent} on ${j.stage} (attempt ${j.attempt}): ${j.state}${j.outcome ? ` (${j.outcome})` : ''}` })),
+    ...r.gateResults.map((g) => ({ at: g.created_at, kind: 'gate' as const, text: `gate ${g.from_stage}->${g.to_stage} ${g.check_id}: ${g.verdict}: ${g.reason}` })),
+    ...r.transitions.map((t) => ({ at: t.created_at, kind: 'transition' as const, text: `${t.kind} ${t.from_stage} -> ${t.to_stage}${t.reason ? `: ${t.reason}` : ''}` })),
+    ...r.runs.map((u) => ({ at: u.started_at, kind: 'run' as const, text: `run ${u.role} (${u.transport}) job ${u.job_id}: exit ${u.exit_code ?? '-'} in ${u.duration_ms} ms${u.model ? `, ${u.model}` : ''}` })),
+    ...r.alerts.map((a) => ({ at: a.created_at, kind: 'alert' as const, text: `alert ${a.kind}: ${a.message}${a.resolved_at ? ` (resolved ${a.resolved_at})` : ''}` })),
+  ];
+  // Rows of one transaction share an instant: show them in the order a gate produces them.
+  const order = { gate: 0, transition: 1, job: 2, run: 3, alert: 4 };
+  return events.sort((a, b) => (a.at === b.at ? order[a.kind] - order[b.kind] : a.at < b.at ? -1 : 1));
+}
+
+export function renderTask(r: TaskRecord): string {
+  const t = r.task;
+  const head = [
+    `task ${t.id}: ${t.title}`,
+    `  repo     ${t.repo}`,
+    `  branch   ${t.branch} (base ${t.base})`,
+    `  stage    ${t.stage} (${t.state}), version ${t.version}`,
+    ...(t.blocked_reason ? [`  blocked  ${t.blocked_reason}`] : []),
+    ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
+    'timeline:',
+  ];
+  const events = timeline(r).map((e) => `  ${e.at}  ${e.text}`);
+  return [...head, ...(events.length ? events : ['  (nothing recorded yet)'])].join('\n');
+}
+
+/** JSON form: the stored rows, with JSON detail columns parsed. */
+export function taskJson(r: TaskRecord): object {
+  const parse = <T extends { detail: string | null }>(row: T) => ({ ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown) });
+  return {
+    task: r.task,
+    jobs: r.jobs.map(parse),
+    transitions: r.transitions,
+    gateResults: r.gateResults.map(parse),
+    runs: r.runs,
+    alerts: r.alerts.map(parse),
+    timeline: timeline(r),
+  };
+}

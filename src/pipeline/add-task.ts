@@ -1,0 +1,58 @@
+// Creating a task: every field is validated (the repo is a git work tree, both branches are valid
+// names that exist) before anything is written; then the task and its first job go in together.
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/keys.ts';
+import { InvalidInputError } from '../errors.ts';
+import { branchHead, requireWorkTree } from '../git/repo.ts';
+import { requireBranchName } from '../git/refs.ts';
+import type { Store } from '../store/db.ts';
+import { insertJob } from '../store/repos/jobs.ts';
+import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
+import type { Job, Task } from '../store/schema.ts';
+import { writeTransaction } from '../store/tx.ts';
+import { taskDir } from './paths.ts';
+import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
+
+export interface AddTaskInput {
+  readonly repo: string;
+  readonly branch: string;
+  /** @default 'main' */
+  readonly base?: string;
+  readonly title: string;
+  /** Where the task starts; a branch that already has work may start later. @default 'analysis' */
+  readonly stage?: string;
+}
+
+const STARTABLE = STAGES.filter((s) => s !== 'done');
+
+/** Validate `input` and return the normalised fields, or an InvalidInputError naming the field. */
+export async function resolveTaskInput(input: AddTaskInput): Promise<{ repo: string; branch: string; base: string; title: string; stage: Stage }> {
+  const stage = input.stage ?? 'analysis';
+  if (!isStage(stage) || stage === 'done') throw new InvalidInputError(`--stage ${JSON.stringify(stage)} is not a stage a task can start on; allowed: ${STARTABLE.join(', ')}`);
+  const title = input.title.trim();
+  if (title === '' || /[\u0000-\u001f\u007f]/.test(title)) throw new InvalidInputError('--title must be one non-empty line of text');
+  const base = input.base ?? 'main';
+  await requireBranchName(input.branch, '--branch');
+  await requireBranchName(base, '--base');
+  const repo = await requireWorkTree(input.repo);
+  if (input.branch === base) throw new InvalidInputError(`--branch and --base are both ${JSON.stringify(base)}; a task works on its own branch`);
+  for (const [flag, name] of [['--branch', input.branch], ['--base', base]] as const) {
+    if ((await branchHead(repo, name)) === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
+  }
+  return { repo, branch: input.branch, base, title, stage };
+}
+
+/** Add a task on its stage and enqueue that stage's job, in one transaction; then make its folder. */
+export async function addTask(deps: { store: Store; config: Config }, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
+  const fields = await resolveTaskInput(input);
+  const added = await writeTransaction(deps.store, async (trx) => {
+    const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);
+    if (open) throw new InvalidInputError(`task ${open.id} already works on branch ${JSON.stringify(fields.branch)} of ${fields.repo} (stage ${open.stage}, ${open.state})`);
+    const task = await insertTask(trx, fields);
+    const role = roleForStage(fields.stage);
+    const job = role ? await insertJob(trx, { taskId: task.id, stage: fields.stage, agent: role.role }) : null;
+    return { task, job };
+  });
+  mkdirSync(taskDir(deps.config, added.task.id), { recursive: true });
+  return added;
+}

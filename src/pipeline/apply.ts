@@ -1,0 +1,60 @@
+// Writes a gate decision: gate results, the transition row, the next job and the task's new
+// stage/state/version in ONE transaction, guarded by the version the decision was made on.
+import { VersionConflictError } from '../errors.ts';
+import { raiseAlert } from '../store/repos/alerts.ts';
+import { insertGateResults, insertTransition } from '../store/repos/history.ts';
+import { cancelWaitingJobs, insertJob } from '../store/repos/jobs.ts';
+import { updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
+import type { Task } from '../store/schema.ts';
+import { nowIso } from '../store/time.ts';
+import { writeTransaction } from '../store/tx.ts';
+import { archiveStageArtifact } from './artifacts.ts';
+import type { AdvanceDeps } from './advance.ts';
+import type { Decision } from './decide.ts';
+import { requireTransition } from './transitions.ts';
+
+export interface Applied {
+  readonly version: number;
+  readonly transitionId: number | null;
+  readonly jobId: number | null;
+  readonly alertId: number | null;
+}
+
+function patchFor(decision: Decision): TaskPatch {
+  if (decision.outcome === 'blocked') return { state: 'blocked', blocked_reason: decision.reason };
+  if (!decision.transition) return {};
+  if (decision.outcome === 'done') return { stage: decision.transition.to, state: 'done' };
+  return { stage: decision.transition.to };
+}
+
+/**
+ * Apply `decision` to `task` (as read when the decision was made). Entering a stage archives its
+ * old artifact. Throws IllegalTransitionError
+ * before writing anything if the edge is not in STAGE_TRANSITIONS, and VersionConflictError
+ * (everything rolled back) if another writer changed the task in between.
+ */
+export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Decision, jobId: number | null): Promise<Applied> {
+  const edge = decision.transition ? requireTransition(task.stage, decision.transition.to) : null;
+  return writeTransaction(deps.store, async (trx) => {
+    const at = nowIso();
+    // The guarded update goes first: it takes SQLite's write lock before anything else is read.
+    if (!(await updateTaskGuarded(trx, task.id, task.version, patchFor(decision), at))) throw new VersionConflictError(task.id, task.version);
+    const transition = edge ? await insertTransition(trx, { taskId: task.id, jobId, transition: edge, reason: decision.reason, at }) : null;
+    // Entering a stage starts a new round: its old artifact goes to history/ while we hold the
+    // write lock (if the commit then failed, the file is archived, not lost, and never stale).
+    if (edge && transition) archiveStageArtifact(deps.config, task.id, edge.to, `t${transition.id}`);
+    await insertGateResults(trx, {
+      taskId: task.id,
+      jobId,
+      transitionId: transition?.id ?? null,
+      from: decision.guarded.from,
+      to: decision.guarded.to,
+      results: decision.records,
+      at,
+    });
+    if (edge || decision.outcome === 'blocked') await cancelWaitingJobs(trx, task.id, `task ${decision.outcome}: ${decision.reason}`);
+    const job = decision.nextJob ? await insertJob(trx, { taskId: task.id, ...decision.nextJob, at }) : null;
+    const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert, at }) : null;
+    return { version: task.version + 1, transitionId: transition?.id ?? null, jobId: job?.id ?? null, alertId: alert?.id ?? null };
+  });
+}

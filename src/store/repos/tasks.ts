@@ -1,0 +1,68 @@
+// Task rows: create, read, list, and the version-guarded update every stage change goes through.
+import { NotFoundError } from '../../errors.ts';
+import type { Stage } from '../../pipeline/stages.ts';
+import type { TaskState } from '../../pipeline/states.ts';
+import type { Task, TaskUpdate } from '../schema.ts';
+import { nowIso } from '../time.ts';
+import type { Db } from '../tx.ts';
+
+export interface NewTaskInput {
+  readonly repo: string;
+  readonly branch: string;
+  readonly base: string;
+  readonly title: string;
+  readonly stage: Stage;
+}
+
+export async function insertTask(db: Db, input: NewTaskInput): Promise<Task> {
+  const at = nowIso();
+  return db
+    .insertInto('tasks')
+    .values({ ...input, state: 'active', validated_sha: null, blocked_reason: null, version: 0, created_at: at, updated_at: at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findTask(db: Db, id: number): Promise<Task | undefined> {
+  return db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The task, or a NotFoundError naming the id. */
+export async function getTask(db: Db, id: number): Promise<Task> {
+  const task = await findTask(db, id);
+  if (!task) throw new NotFoundError(`task ${id} does not exist; \`orch task list\` shows the tasks`);
+  return task;
+}
+
+export async function listTasks(db: Db, filter: { state?: TaskState } = {}): Promise<Task[]> {
+  let query = db.selectFrom('tasks').selectAll().orderBy('id');
+  if (filter.state) query = query.where('state', '=', filter.state);
+  return query.execute();
+}
+
+/** The unfinished task that already works on this branch of this repo, if any. */
+export async function findOpenTaskForBranch(db: Db, repo: string, branch: string): Promise<Task | undefined> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('repo', '=', repo)
+    .where('branch', '=', branch)
+    .where('state', '!=', 'done')
+    .executeTakeFirst();
+}
+
+export type TaskPatch = Omit<TaskUpdate, 'id' | 'version' | 'created_at' | 'updated_at'>;
+
+/**
+ * Apply `patch` only if the task still has `version`, bumping it. False when another writer got
+ * there first: the caller must then roll its whole transaction back.
+ */
+export async function updateTaskGuarded(db: Db, id: number, version: number, patch: TaskPatch, at = nowIso()): Promise<boolean> {
+  const result = await db
+    .updateTable('tasks')
+    .set({ ...patch, version: version + 1, updated_at: at })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}

@@ -1,0 +1,88 @@
+// The README is code: its quickstart is what CI runs, and its commands exist and work.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import type { Code, Heading, Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { parse as parseShell } from 'shell-quote';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.ts';
+import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const readme: Root = fromMarkdown(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+
+function headingText(node: Heading): string {
+  const parts: string[] = [];
+  visit(node, 'text', (t) => void parts.push(t.value));
+  return parts.join('');
+}
+
+/** The lines of the first code block after the heading named `title`. */
+function blockAfter(title: string): string[] {
+  const at = readme.children.findIndex((n) => n.type === 'heading' && headingText(n) === title);
+  const code = readme.children.slice(at + 1).find((n): n is Code => n.type === 'code');
+  if (at < 0 || !code) throw new Error(`README has no code block under "${title}"`);
+  return code.value.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Commands of a shell script, as argv arrays (comments dropped). */
+function shellCommands(text: string): string[][] {
+  return text
+    .split('\n')
+    .map((line) => parseShell(line).filter((t): t is string => typeof t === 'string'))
+    .filter((argv) => argv.length > 0);
+}
+
+describe('README quickstart', () => {
+  it('is exactly `npm ci` then `npm test`, and .ci/run runs exactly that after set -euo pipefail', () => {
+    const quickstart = blockAfter('Quickstart');
+    expect(quickstart).toEqual(['npm ci', 'npm test']);
+    const ci = shellCommands(readFileSync(join(ROOT, '.ci/run'), 'utf8'));
+    expect(ci[0]).toEqual(['set', '-euo', 'pipefail']);
+    expect(ci.slice(-2)).toEqual(quickstart.map((l) => l.split(' ')));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+    expect(pkg.scripts.test).toBe('vitest run');
+    expect(pkg.bin.orch).toBe('bin/orch.js');
+  });
+
+  it('every command under "Everyday commands" is a command the CLI has', () => {
+    const program = buildProgram();
+    for (const line of blockAfter('Everyday commands')) {
+      const [npx, orch, name, sub] = shellCommands(line)[0] ?? [];
+      expect([npx, orch]).toEqual(['npx', 'orch']);
+      const command = program.commands.find((c) => c.name() === name);
+      expect(command, line).toBeDefined();
+      if (command && command.commands.length > 0) expect(command.commands.map((c) => c.name()), line).toContain(sub);
+    }
+  });
+});
+
+describe('bin/orch.js end to end', () => {
+  let repo: TempRepo;
+  let home: string;
+  beforeAll(async () => {
+    repo = await makeTempRepo();
+    home = mkdtempSync(join(tmpdir(), 'orch-bin-'));
+  });
+  afterAll(() => {
+    repo.cleanup();
+    rmSync(home, { recursive: true, force: true });
+  });
+  const orch = (...args: string[]) =>
+    execa(process.execPath, [join(ROOT, 'bin/orch.js'), ...args], { cwd: home, env: { ORCH_HOME: home }, reject: false, timeout: 15_000 });
+
+  it('task add, list and show work through the real bin', async () => {
+    const added = await orch('task', 'add', '--repo', repo.dir, '--branch', repo.branch, '--title', 'Greet', '--json');
+    expect(added.exitCode).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ task: { id: 1, stage: 'analysis' }, job: { agent: 'analyst' } });
+    const list = await orch('task', 'list');
+    expect(list).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(list.stdout.split('\n')[1]).toMatch(/^1\s+analysis\s+active\s+feature\/change\s+main\s+Greet$/);
+    const show = await orch('task', 'show', '1');
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain('job 1 analyst on analysis (attempt 1): queued');
+  });
+});
