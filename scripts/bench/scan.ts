@@ -13,7 +13,7 @@ import { DEFAULT_AGENT_CLIS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../s
 import { runDrift } from '../../src/conformance/drift.ts';
 import { listSourceFiles } from '../../src/conformance/scan/files.ts';
 import { scanRepo } from '../../src/conformance/scan/scan.ts';
-import { generateCorpus } from './scan-corpus.ts';
+import { generateCorpus } from './lib/scan-corpus.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const RUNS = 3;

@@ -43,7 +43,7 @@ describe('resolveHarnessConfig', () => {
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.message).toBe('orch.conformance.json: sources.0="../elsewhere" is invalid: a path inside the repo, relative to its root');
     const bad = errorOf(() => resolveHarnessConfig('/repo', { model: { roles: 'src/stages.ts' } }));
-    expect(bad.message).toBe('orch.conformance.json: model.roles="src/stages.ts" is invalid: a module reference "path/to/file.ts#exportName"');
+    expect(bad.message).toBe('orch.conformance.json: model.roles="src/stages.ts" is invalid: a module reference "path/to/file.ts#exportName" inside the repo');
   });
 
   it('refuses an unknown key, an unknown block, and a block whose registry is not named', () => {

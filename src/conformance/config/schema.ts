@@ -12,7 +12,7 @@ const relPath = z
 /** `path/to/file.ts#EXPORT_NAME`: a module of the scanned repo and one of its exports. */
 export const moduleRef = z
   .string()
-  .refine((v) => /^[^#\s]+#[A-Za-z_$][\w$]*$/.test(v), 'a module reference "path/to/file.ts#exportName"');
+  .refine((v) => /^[^#\s/][^#\s]*#[A-Za-z_$][\w$]*$/.test(v) && !v.split('#')[0]!.split('/').includes('..'), 'a module reference "path/to/file.ts#exportName" inside the repo');
 
 export const MODEL_KEYS = [
   'roles',
