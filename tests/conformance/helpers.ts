@@ -130,3 +130,14 @@ export function enable(r: TempRepo, model: Record<string, string>, blocks: Recor
   Object.assign(config.blocks, blocks);
   r.write('orch.conformance.json', `${JSON.stringify(config, null, 2)}\n`);
 }
+
+/**
+ * A copy of `base` after `--write` made it clean. The harness imports the repo's registries, and
+ * a module once imported stays cached for this process: mutating a fresh copy (new paths) makes
+ * sure the second run sees the mutated code.
+ */
+export async function cleanCopyOf(fresh: (from?: TempRepo) => TempRepo, base: TempRepo): Promise<TempRepo> {
+  const run = await driftJson(base.root, ['--write']);
+  if (run.code !== 0) throw new Error(`the base copy is not clean after --write:\n${show(run.diagnostics).join('\n')}`);
+  return fresh(base);
+}

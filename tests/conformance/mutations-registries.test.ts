@@ -1,10 +1,11 @@
-// Mutation tests of the acceptance list, registry side: each changes one thing in a temp copy of
+// Mutation tests of the acceptance list, registry side (and the regression markers): each changes one thing in a temp copy of
 // this repo and expects `orch drift` to exit 1 with a message naming the file, the block and the
 // entry. (The scanner side is in mutations-scan.test.ts: two files run in parallel.)
 import { afterEach, describe, expect, it } from 'vitest';
-import { driftJson, only, tempRepos } from './helpers.ts';
+import { cleanCopyOf, driftJson, enable, only, tempRepos, type TempRepo } from './helpers.ts';
 
 const { fresh, cleanup } = tempRepos();
+const cleanCopy = (base: TempRepo) => cleanCopyOf(fresh, base);
 afterEach(cleanup);
 
 describe('orch drift catches each registry mutation', () => {
@@ -62,5 +63,18 @@ describe('orch drift catches each registry mutation', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/configuration.md', 'block-entry-missing').message).toContain('orch:config: entry "ORCH_EXTRA_TIMEOUT_S" is in code (src/config/keys.ts) but not in the block');
     expect(only(diagnostics, '.env.example', 'env-example').message).toBe('ORCH_EXTRA_TIMEOUT_S is missing; add:\n# How long the extra step may take.\nORCH_EXTRA_TIMEOUT_S=30');
+  });
+
+  it('a deleted regression-marker symbol (block enabled on a registry like issue 6\'s)', async () => {
+    const base = fresh();
+    base.write('src/pipeline/markers.ts', "export const MAIN_REGRESSION_MARKERS = [\n  { ticket: 'ORCH-110', symbol: 'requireTransition', file: 'src/pipeline/transitions.ts' },\n];\n");
+    enable(base, { regressionMarkers: 'src/pipeline/markers.ts#MAIN_REGRESSION_MARKERS' }, { 'regression-markers': {} });
+    const r = await cleanCopy(base);
+    r.edit('src/pipeline/transitions.ts', 'export function requireTransition(', 'export function requireEdge(');
+    const { code, diagnostics } = await driftJson(r.root);
+    expect(code).toBe(1);
+    expect(only(diagnostics, 'src/pipeline/markers.ts', 'marker-unresolved').message).toBe(
+      'orch:regression-markers: entry "ORCH-110#requireTransition": src/pipeline/transitions.ts does not declare requireTransition; the fix of ORCH-110 depends on it',
+    );
   });
 });
