@@ -3,11 +3,13 @@ import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
+import { stagingKeys } from './sections/staging.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
   ...pipelineKeys,
   ...procKeys,
+  ...stagingKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
