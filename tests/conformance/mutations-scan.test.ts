@@ -130,8 +130,8 @@ describe('orch drift --write', () => {
     const written = await driftJson(repo.root, ['--write']);
     expect(show(written.diagnostics)).toEqual([]);
     expect(written.code).toBe(0);
+    // (The findings above are those of the check --write runs again after writing.)
     expect(written.written).toEqual(['.env.example', 'docs/agents/tester.md', 'docs/architecture/db-schema.md', 'docs/architecture/pipeline.md', 'docs/configuration.md']);
-    expect((await driftJson(repo.root)).code).toBe(0);
 
     for (const [file, old] of before) {
       const now = repo.read(file);
