@@ -13,6 +13,10 @@ export const ERROR_CODES = {
   STORE_FAILED: 'ORCH_STORE_FAILED',
   /** The process-group runner itself failed (not the command it ran). */
   PROC_FAILED: 'ORCH_PROC_FAILED',
+  /** A job could not be launched: no worktree, no role card, a reserved agent that raised. */
+  LAUNCH_FAILED: 'ORCH_LAUNCH_FAILED',
+  /** A worker wrote to a job whose lease it no longer holds (reaped or released). */
+  LEASE_LOST: 'ORCH_LEASE_LOST',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 
