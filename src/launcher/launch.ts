@@ -11,9 +11,9 @@ import type { Store } from '../store/db.ts';
 import { git } from '../git/run.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
-import { prepareWorktree } from '../worktree/prepare.ts';
+import { prepareWorktree, type PreparedWorktree } from '../worktree/prepare.ts';
 import { publishBranch } from '../worktree/publish.ts';
-import { finishRun, type FinishOutcome } from './finish.ts';
+import { failWithoutRun, finishRun, type FailurePlan, type FinishOutcome } from './finish.ts';
 import { findReservedAgent } from './reserved.ts';
 import { spawnAgent } from './transport.ts';
 import type { ReservedAgent, ReservedFallback, RunContext, RunReport, RunResultFields, Transport } from './types.ts';
@@ -36,7 +36,9 @@ export interface LaunchDeps {
 export type LaunchResult =
   | { readonly kind: 'finished'; readonly report: RunReport; readonly finish: FinishOutcome }
   /** Stopped by orch (shutdown, lost lease): nothing recorded; the caller releases or lets go. */
-  | { readonly kind: 'cancelled'; readonly reason: string };
+  | { readonly kind: 'cancelled'; readonly reason: string }
+  /** No agent could be started (no worktree): the job failed without an agent_runs row. */
+  | { readonly kind: 'not-run'; readonly reason: string; readonly failure: FailurePlan | null };
 
 function failed(reason: string, outcome: string, extra: Record<string, unknown> = {}): RunResultFields {
   return { status: 'failed', reason, exitCode: null, detail: { outcome, ...extra } };
@@ -93,23 +95,30 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     },
   };
 
-  let agent = job.agent;
-  let transport: Transport = 'llm';
+  // Who runs is decided before anything else, so even a failed start is put on the right agent.
+  const reserved = findReservedAgent(ctxBase);
+  const role = llmRoleFor(job);
+  let agent = reserved?.name ?? role?.role ?? job.agent;
+  let transport: Transport = reserved ? 'deterministic' : 'llm';
+  let worktree: PreparedWorktree;
+  try {
+    worktree = await prepareWorktree(deps.config, task, job.id);
+  } catch (error) {
+    // No agent ran: nothing goes to agent_runs; the failure policy applies to the job.
+    const reason = `worktree for task ${task.id} could not be prepared: ${errorMessage(error)}`;
+    const failure = await failWithoutRun(deps, job, deps.owner, { reason, outcome: 'worktree-error' });
+    return { kind: 'not-run', reason, failure };
+  }
+  const tip = worktree.tip;
+  const ctx: RunContext = { ...ctxBase, worktree: worktree.path, proc };
+  const prepared = { worktree: { created: worktree.created, tip, stashed: worktree.stashed, leftHead: worktree.leftHead } };
   let fields: RunResultFields;
   try {
-    const worktree = await prepareWorktree(deps.config, task, job.id);
-    const tip = worktree.tip;
-    const ctx: RunContext = { ...ctxBase, worktree: worktree.path, proc };
-    const prepared = { worktree: { created: worktree.created, tip, stashed: worktree.stashed, leftHead: worktree.leftHead } };
-    const reserved = findReservedAgent(ctx);
     const own = reserved ? await runReserved(reserved, ctx) : null;
-    if (reserved && own && own.status !== 'fallback') {
-      agent = reserved.name;
-      transport = 'deterministic';
-      fields = own;
-    } else {
-      const role = llmRoleFor(job);
+    if (own && own.status !== 'fallback') fields = own;
+    else {
       const fallback = own?.status === 'fallback' ? { fallbackFrom: reserved?.name, fallbackReason: own.reason } : {};
+      transport = 'llm';
       if (!role) fields = failed(`no LLM role for agent ${job.agent} on stage ${job.stage}, and no reserved agent took the job`, 'no-agent');
       else {
         agent = role.role;
@@ -120,7 +129,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     fields = { ...fields, detail: { ...prepared, ...fields.detail } };
     fields = await settleCommits(ctx, agent, tip, fields);
   } catch (error) {
-    fields = failed(`could not launch job ${job.id}: ${errorMessage(error)}`, 'launch-error');
+    fields = failed(`job ${job.id} failed in orch: ${errorMessage(error)}`, 'launch-error');
   }
   if (fields.status === 'cancelled') return { kind: 'cancelled', reason: fields.reason };
   const finishedAt = new Date();

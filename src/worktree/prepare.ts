@@ -4,6 +4,7 @@
 // anything an earlier run left there is kept (stash, recorded commit), never thrown away.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
@@ -29,15 +30,51 @@ async function isAncestor(dir: string, ancestor: string, descendant: string): Pr
   return (await runGit(dir, ['merge-base', '--is-ancestor', ancestor, descendant])).exitCode === 0;
 }
 
+/** Attempts at `git worktree add`: it reads every other worktree's admin files, so an add racing
+ * another add in the same repository can fail on a half-written entry; the failure leaves nothing
+ * behind and a later attempt succeeds. Adds of one process queue per repository (below), so the
+ * retries only have to absorb other worker processes. */
+const ADD_ATTEMPTS = 8;
+
+const addQueues = new Map<string, Promise<unknown>>();
+
+/** Run `fn` after every earlier worktree add of this process in the same repository. */
+async function queued<T>(repo: string, fn: () => Promise<T>): Promise<T> {
+  const previous = addQueues.get(repo) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(fn);
+  const tail = run.catch(() => undefined);
+  addQueues.set(repo, tail);
+  try {
+    return await run;
+  } finally {
+    if (addQueues.get(repo) === tail) addQueues.delete(repo);
+  }
+}
+
+function setAside(path: string): void {
+  if (!existsSync(path)) return;
+  // A folder without a worktree in it (a crash during `worktree add`): set it aside, keep it.
+  if (readdirSync(path).length === 0) rmdirSync(path);
+  else renameSync(path, `${path}.stale-${Date.now()}`);
+}
+
 async function create(task: Task, path: string, tip: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  if (existsSync(path)) {
-    // A folder without a worktree in it (a crash during `worktree add`): set it aside, keep it.
-    if (readdirSync(path).length === 0) rmdirSync(path);
-    else renameSync(path, `${path}.stale-${Date.now()}`);
+  await queued(task.repo, () => addWithRetries(task, path, tip));
+}
+
+async function addWithRetries(task: Task, path: string, tip: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    setAside(path);
+    // --force: a registration whose folder was deleted (ORCH_HOME wiped) is reused, not refused.
+    // Never `worktree prune` here: it would delete the entry of another worker's add in progress.
+    const added = await runGit(task.repo, ['worktree', 'add', '--force', '--detach', '--quiet', '--', path, tip]);
+    if (added.exitCode === 0) return;
+    if (attempt >= ADD_ATTEMPTS) {
+      throw new OrchError(ERROR_CODES.GIT_FAILED, `git worktree add ${path} failed in ${task.repo} after ${attempt} attempts: ${added.stderr.split('\n')[0]}`, { retryable: true });
+    }
+    await sleep(20 + Math.floor(Math.random() * 80) * attempt);
   }
-  await git(task.repo, ['worktree', 'prune']);
-  await git(task.repo, ['worktree', 'add', '--detach', '--quiet', '--', path, tip]);
 }
 
 /** Stash whatever is uncommitted; returns the stash commit, or null when the tree was clean. */
