@@ -57,6 +57,9 @@ export const FAST_ENV: Readonly<Record<string, string>> = Object.freeze({
   ORCH_MONITOR_TIMEOUT_S: '5',
   ORCH_MONITOR_PROBES: '1',
   ORCH_MONITOR_INTERVAL_S: '0',
+  // The staging runner (its own issue) would run the sample's npm test in every task: these
+  // tests are about the worker, so deploy-staging stays with the (fake) LLM deployer.
+  ORCH_STAGING_RUNNER_ENABLED: 'false',
 });
 
 export interface TaskRecord {

@@ -129,6 +129,9 @@ export async function claimNextJob(db: Db, claim: { owner: string; now: string; 
     .orderBy(sql`coalesce(j.not_before, j.created_at)`)
     .orderBy('j.id')
     .limit(1);
+  // An UPDATE takes SQLite's write lock even when it matches nothing: idle workers polling with it
+  // would queue behind each other's real writes. Look first (a WAL read takes no lock).
+  if ((await pick.executeTakeFirst()) === undefined) return undefined;
   return db
     .updateTable('jobs')
     .set({ state: 'running', lease_owner: claim.owner, lease_expires_at: claim.leaseUntil, started_at: claim.now, finished_at: null, pid: null })
@@ -249,10 +252,11 @@ export async function countBusyJobs(db: Db, horizon: string): Promise<number> {
 }
 
 /**
- * Active tasks with no pending job whose stage's newest job succeeded: the worker that ran that
- * job died between recording it and evaluating the gate. advance() (version-guarded) resumes them.
+ * Active tasks with no pending job whose stage's newest job succeeded (at or before
+ * `finishedBefore`, when given): the worker that ran that job died between recording it and
+ * evaluating the gate. advance() (version-guarded) resumes them.
  */
-export async function stalledTaskIds(db: Db): Promise<number[]> {
+export async function stalledTaskIds(db: Db, finishedBefore?: string): Promise<number[]> {
   const rows = await db
     .selectFrom('tasks as t')
     .select('t.id')
@@ -271,6 +275,15 @@ export async function stalledTaskIds(db: Db): Promise<number[]> {
           .limit(1),
         '=',
         'succeeded',
+      ),
+    )
+    .$if(finishedBefore !== undefined, (q) =>
+      q.where((eb) =>
+        eb(
+          eb.selectFrom('jobs as f').select('f.finished_at').whereRef('f.task_id', '=', 't.id').whereRef('f.stage', '=', 't.stage').orderBy('f.id', 'desc').limit(1),
+          '<=',
+          finishedBefore as string,
+        ),
       ),
     )
     .orderBy('t.id')
