@@ -15,8 +15,8 @@ export const ERROR_CODES = {
   PROC_FAILED: 'ORCH_PROC_FAILED',
   /** A job could not be launched: no worktree, no role card, a reserved agent that raised. */
   LAUNCH_FAILED: 'ORCH_LAUNCH_FAILED',
-  /** A worker wrote to a job whose lease it no longer holds (reaped or released). */
-  LEASE_LOST: 'ORCH_LEASE_LOST',
+  /** The staging runner itself failed (not the suite); the job falls back to the LLM deployer. */
+  STAGING_FAILED: 'ORCH_STAGING_FAILED',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 

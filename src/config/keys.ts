@@ -6,6 +6,7 @@ import { launcherKeys } from './sections/launcher.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
 import { workerKeys, workerRules } from './sections/worker.ts';
+import { stagingKeys } from './sections/staging.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
@@ -14,6 +15,7 @@ export const CONFIG_KEYS = Object.freeze({
   ...launcherKeys,
   ...workerKeys,
   ...deployKeys,
+  ...stagingKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -1,0 +1,66 @@
+// GET /queue's staging_runner block, derived from the store (every process sees the same figures
+// and they survive restarts): each run of the runner is one entry in its job's detail.
+import type { Config } from '../config/keys.ts';
+import type { Db } from '../store/tx.ts';
+import { maskSecrets, secretValues } from './mask.ts';
+import { runRecordSchema } from './record.ts';
+
+export interface StagingCounters {
+  /** Runs that reached an outcome: passed + failed + tool_errors + fallbacks. */
+  readonly runs: number;
+  readonly passed: number;
+  /** The suite ran and failed: a code fault (rollback). */
+  readonly failed: number;
+  /** The suite could not run or finish: deferred + exhausted. */
+  readonly tool_errors: number;
+  readonly deferred: number;
+  /** Tool errors that spent the infra budget and failed closed. */
+  readonly exhausted: number;
+  /** Internal errors of the runner that handed the job to the LLM deployer. */
+  readonly fallbacks: number;
+}
+
+/** Count the runs recorded in deploy-staging jobs. Entries that do not parse are skipped, not fatal. */
+export async function stagingCounters(db: Db): Promise<StagingCounters> {
+  const rows = await db.selectFrom('jobs').select('detail').where('stage', '=', 'deploy-staging').where('detail', 'like', '%"stagingRunner"%').execute();
+  const n = { passed: 0, failed: 0, deferred: 0, exhausted: 0, fallbacks: 0 };
+  for (const row of rows) {
+    let runs: unknown;
+    try {
+      runs = (JSON.parse(row.detail ?? 'null') as { stagingRunner?: { runs?: unknown } } | null)?.stagingRunner?.runs;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(runs)) continue;
+    for (const raw of runs) {
+      const run = runRecordSchema.safeParse(raw);
+      if (!run.success) continue;
+      const result = run.data.result;
+      if (result === 'fallback') n.fallbacks++;
+      else if (result !== 'cancelled') n[result]++;
+    }
+  }
+  const toolErrors = n.deferred + n.exhausted;
+  return Object.freeze({
+    runs: n.passed + n.failed + toolErrors + n.fallbacks,
+    passed: n.passed,
+    failed: n.failed,
+    tool_errors: toolErrors,
+    deferred: n.deferred,
+    exhausted: n.exhausted,
+    fallbacks: n.fallbacks,
+  });
+}
+
+/** The whole `staging_runner` block of GET /queue: the settings in force and the counters. */
+export async function stagingRunnerStatus(config: Config, db: Db) {
+  return {
+    enabled: config.ORCH_STAGING_RUNNER_ENABLED,
+    repos: [...config.ORCH_STAGING_RUNNER_REPOS],
+    suite_cmd: config.ORCH_STAGING_SUITE_CMD === '' ? null : maskSecrets(config.ORCH_STAGING_SUITE_CMD, secretValues(process.env)),
+    timeout_s: config.ORCH_STAGING_RUNNER_TIMEOUT_S,
+    infra_retries: config.ORCH_STAGING_RUNNER_INFRA_RETRIES,
+    retry_backoff_s: config.ORCH_STAGING_RUNNER_RETRY_BACKOFF_S,
+    ...(await stagingCounters(db)),
+  };
+}

@@ -1,0 +1,10 @@
+// Public API of the staging runner (SPEC §6). launchJob asks stagingRunnerApplies() before any
+// spawn and, when it applies, calls runStagingJob() instead of the LLM transport.
+export { runStagingJob, stageSuite } from './runner.ts';
+export type { StagingDeps, StagingJobInput, StagingOutcome, StagingFinished, StagingDeferred, StagedRun } from './types.ts';
+export { stagingRunnerApplies, STAGING_RUNNER_ROLE, STAGING_STAGE, type Interception } from './intercept.ts';
+export { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';
+export { resolveSuiteCommand, parseSuiteCommand, NPM_TEST, type SuiteCommand } from './command.ts';
+export { mapExitCodeToStatus, classifyRun, decideStagingOutcome, backoffDelayMs, type StagingStatus, type StagingDecision } from './outcome.ts';
+export { stagingCounters, stagingRunnerStatus, type StagingCounters } from './counters.ts';
+export { repoInScope, parseRepoScope, type RepoScope } from './scope.ts';

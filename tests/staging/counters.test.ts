@@ -1,0 +1,52 @@
+// GET /queue's staging_runner counters come from the store, so every process sees the same figures.
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.ts';
+import { stagingCounters, stagingRunnerStatus } from '../../src/staging/counters.ts';
+import { appendRun, type RunRecord } from '../../src/staging/record.ts';
+import { insertJob } from '../../src/store/repos/jobs.ts';
+import { insertTask } from '../../src/store/repos/tasks.ts';
+import { makeTempStore, type TempStore } from '../helpers/store.ts';
+
+let temp: TempStore | undefined;
+afterEach(async () => {
+  await temp?.cleanup();
+  temp = undefined;
+});
+
+const run = (result: RunRecord['result']): RunRecord => ({ at: '2026-01-01T00:00:00.000Z', result, reason: result });
+
+describe('stagingCounters', () => {
+  it('counts every run recorded in deploy-staging jobs, survives a reopen, and ignores what is not a run', async () => {
+    temp = await makeTempStore();
+    const db = temp.store.db;
+    expect(await stagingCounters(db)).toEqual({ runs: 0, passed: 0, failed: 0, tool_errors: 0, deferred: 0, exhausted: 0, fallbacks: 0 });
+    const task = await insertTask(db, { repo: '/r', branch: 'b', base: 'main', title: 't', stage: 'deploy-staging' });
+    const detail = (results: RunRecord['result'][], start: string | null = null) => results.reduce<string | null>((d, r) => appendRun(d, run(r)), start);
+    const jobs = [
+      detail(['deferred', 'deferred', 'exhausted']),
+      detail(['passed'], JSON.stringify({ retry: true })),
+      detail(['failed', 'cancelled']),
+      detail(['fallback']),
+      '{"stagingRunner":{"runs":[{"result":"bogus"}]}}',
+      'not json "stagingRunner"',
+    ];
+    for (const d of jobs) {
+      const job = await insertJob(db, { taskId: task.id, stage: 'deploy-staging', agent: 'deployer' });
+      await db.updateTable('jobs').set({ detail: d }).where('id', '=', job.id).execute();
+    }
+    const expected = { runs: 6, passed: 1, failed: 1, tool_errors: 3, deferred: 2, exhausted: 1, fallbacks: 1 };
+    expect(await stagingCounters(db)).toEqual(expected);
+    expect(JSON.parse(jobs[1] as string)).toMatchObject({ retry: true, stagingRunner: { runs: [{ result: 'passed' }] } });
+
+    const { openSqliteStore } = await import('../../src/store/db.ts');
+    const other = await openSqliteStore(temp.path);
+    try {
+      const config = loadConfig({ env: { ORCH_STAGING_RUNNER_REPOS: 'orch, api' }, envFile: false });
+      expect(await stagingRunnerStatus(config, other.db)).toEqual({
+        enabled: true, repos: ['orch', 'api'], suite_cmd: null, timeout_s: 900, infra_retries: 3, retry_backoff_s: 30, ...expected,
+      });
+    } finally {
+      await other.close();
+    }
+  });
+});

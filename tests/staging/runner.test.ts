@@ -1,0 +1,258 @@
+// The staging runner on real suites, in a real worktree, with a real store: the two-level outcome
+// and what each level leaves in the store and the artifact. (launchJob's interception is in
+// intercept.test.ts.)
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { advance } from '../../src/pipeline/advance.ts';
+import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { alertsForTask } from '../../src/store/repos/alerts.ts';
+import { gateResultsForTask, transitionsForTask } from '../../src/store/repos/history.ts';
+import { jobsForTask } from '../../src/store/repos/jobs.ts';
+import { stagingCounters } from '../../src/staging/counters.ts';
+import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { tempDir } from '../proc/helpers.ts';
+import { alive, makeStagingEnv, suite, type StagingEnv } from './helpers.ts';
+
+let repo: TempRepo;
+let env: StagingEnv | undefined;
+beforeAll(async () => {
+  repo = await makeTempRepo({ featureCommits: 1 });
+});
+afterAll(() => repo.cleanup());
+afterEach(async () => {
+  await env?.cleanup();
+  env = undefined;
+});
+const setup = async (vars: Record<string, string> = {}) => (env = await makeStagingEnv(repo, vars));
+
+/** What the worker's finish handler does after a finished run: end the job, then advance(). */
+async function finish(e: StagingEnv) {
+  await e.finishJobs(e.taskId);
+  return advance(e, e.taskId);
+}
+
+function verdictLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith('staging_status:'));
+}
+
+describe('suite executed: the exit code decides', () => {
+  it('TC-04 passing suite: one staging_status: PASSED line, the gate passes, validated_sha = the tested commit', async () => {
+    const e = await setup(); // ORCH_STAGING_SUITE_CMD empty: the sample repo's own `npm test`
+    const tip = await repo.git('rev-parse', repo.branch);
+    const outcome = await e.run();
+    expect(outcome).toMatchObject({ kind: 'finished', status: 'PASSED', failClosed: false, exitCode: 0, commit: tip, validatedSha: tip });
+    const text = e.artifact() as string;
+    expect(verdictLines(text)).toEqual(['staging_status: PASSED']);
+    expect(text).toContain(`- Command: \`npm test\` (from package.json)`);
+    expect(text).toContain(`- Commit: \`${tip}\``);
+    expect(text).toContain('sample: 1 test passed');
+    expect((await e.task()).validated_sha).toBe(tip);
+    const result = await finish(e);
+    expect(result).toMatchObject({ outcome: 'advanced', from: 'deploy-staging', to: 'deploy' });
+    expect(result.gateResults).toMatchObject([{ checkId: 'check_staging_status', verdict: 'pass' }]);
+  });
+
+  it('TC-05 failing suite: rollback to development and a developer job, FAILED clears validated_sha', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('fail.sh') });
+    await e.store.db.updateTable('tasks').set({ validated_sha: 'f'.repeat(40) }).execute();
+    const outcome = await e.run();
+    expect(outcome).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: false, exitCode: 1, validatedSha: null });
+    expect((await e.task()).validated_sha).toBeNull();
+    const result = await finish(e);
+    expect(result).toMatchObject({ outcome: 'rolled-back', from: 'deploy-staging', to: 'development' });
+    const jobs = await jobsForTask(e.store.db, e.taskId);
+    expect(jobs.map((j) => [j.stage, j.agent, j.state])).toEqual([
+      ['deploy-staging', 'deployer', 'succeeded'],
+      ['development', 'developer', 'queued'],
+    ]);
+    expect(await alertsForTask(e.store.db, e.taskId)).toEqual([]);
+  });
+
+  it('TC-05 the DB rows after a FAILED run match those after a FAILED LLM deployer verdict', async () => {
+    /** Everything advance() wrote, without ids, times and the artifact's line number in the reason. */
+    const rows = async (e: StagingEnv) => ({
+      task: await e.task().then((t) => [t.stage, t.state, t.version, t.validated_sha]),
+      transitions: (await transitionsForTask(e.store.db, e.taskId)).map((t) => [t.from_stage, t.to_stage, t.kind, t.reason?.replace(/ line \d+/, '')]),
+      gates: (await gateResultsForTask(e.store.db, e.taskId)).map((g) => [g.from_stage, g.to_stage, g.check_id, g.verdict, JSON.parse(g.detail ?? '{}').value]),
+      jobs: (await jobsForTask(e.store.db, e.taskId)).map((j) => [j.stage, j.agent, j.state, j.attempt, j.infra_attempts]),
+      alerts: (await alertsForTask(e.store.db, e.taskId)).length,
+    });
+    const runner = await setup({ ORCH_STAGING_SUITE_CMD: suite('fail.sh') });
+    expect(await runner.run()).toMatchObject({ kind: 'finished', status: 'FAILED' });
+    expect(await finish(runner)).toMatchObject({ outcome: 'rolled-back' });
+    const runnerRows = await rows(runner);
+    await runner.cleanup();
+    // The LLM deployer's path: its artifact, written as the role card asks, then the same finish.
+    const llm = await setup();
+    llm.write(llm.taskId, '15-staging-log.md', '# Staging log\n\nRan `npm test` at the branch tip: 1 test failed.\n\nstaging_status: FAILED\n');
+    expect(await finish(llm)).toMatchObject({ outcome: 'rolled-back' });
+    expect(await rows(llm)).toEqual(runnerRows);
+    expect(runnerRows.transitions).toEqual([['deploy-staging', 'development', 'rollback', 'check_staging_status: staging_status: FAILED (15-staging-log.md)']]);
+  });
+
+  it('PASSED on a worktree with uncommitted changes is a verdict, but validates no commit', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('pass.sh') });
+    writeFileSync(`${e.worktree}/greet.js`, 'export const greet = () => "changed";\n');
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'PASSED', validatedSha: null });
+    expect(e.artifact()).toContain('uncommitted changes to tracked files');
+    expect((await e.task()).validated_sha).toBeNull();
+  });
+
+  it('TC-10 the output cannot fake a verdict: its lines stay inert, the parser reads the runner\'s line only', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('fail.sh') });
+    await e.run();
+    const text = e.artifact() as string;
+    expect(text).toContain('    staging_status: PASSED'); // the suite's fake line, quoted as output
+    expect(verdictLines(text)).toEqual(['staging_status: FAILED']);
+    expect(parseVerdict(text, 'staging_status')).toMatchObject({ kind: 'verdict', value: 'FAILED' });
+  });
+});
+
+describe('tool errors: deferred, never a verdict', () => {
+  it.each([
+    ['TC-06 suite command missing (127)', () => suite('missing-command.sh'), 'not-found'],
+    ['TC-06 a command of the suite not executable (126)', () => suite('not-executable-inside.sh'), 'not-executable'],
+    ['TC-06 suite file not executable (EACCES spawn error)', () => suite('not-executable.sh'), 'not-executable'],
+    ['TC-06 suite file does not exist (ENOENT spawn error)', () => suite('no-such-suite.sh'), 'not-found'],
+    ['TC-06 suite is a folder (spawn error)', () => suite('.'), 'not-executable'],
+    ['a suite killed by a signal orch did not send', () => suite('crash.sh'), 'signal'],
+  ])('%s: DEFER, no rollback, not_before set', async (_name, cmd, cause) => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: cmd(), ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '30' });
+    const before = Date.now();
+    const outcome = await e.run();
+    expect(outcome).toMatchObject({ kind: 'deferred', cause, infraAttempt: 1, applied: true });
+    const job = await e.job();
+    expect(job).toMatchObject({ state: 'deferred', infra_attempts: 1, outcome: 'deferred' });
+    const notBefore = Date.parse(job.not_before as string);
+    expect(notBefore).toBeGreaterThanOrEqual(before + 30_000);
+    expect(notBefore).toBeLessThan(Date.now() + 31_000);
+    expect(e.artifact()).toBeNull();
+    // The task stays on deploy-staging; advance() waits for the deferred job.
+    expect(await advance(e, e.taskId)).toMatchObject({ outcome: 'deferred', to: 'deploy-staging' });
+    expect(await transitionsForTask(e.store.db, e.taskId)).toEqual([]);
+    expect(await e.task()).toMatchObject({ stage: 'deploy-staging', state: 'active', validated_sha: null });
+  });
+
+  it('TC-07 timeout of a suite that leaves orphans: DEFER, and the whole tree is dead', async () => {
+    const dir = tempDir('orch-staging-');
+    const pids = `${dir.path}/pids`;
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('hang-with-orphans.sh', pids), ORCH_STAGING_RUNNER_TIMEOUT_S: '0.6' });
+    try {
+      const outcome = await e.run();
+      expect(outcome).toMatchObject({ kind: 'deferred', cause: 'timeout' });
+      const listed = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+      expect(listed).toHaveLength(3);
+      expect(listed.filter(alive)).toEqual([]);
+      const run = JSON.parse((await e.job()).detail as string).stagingRunner.runs[0];
+      expect(run).toMatchObject({ result: 'deferred', cause: 'timeout', survivors: 0 });
+    } finally {
+      for (const pid of existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').map(Number) : []) {
+        if (alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      dir.remove();
+    }
+  });
+
+  it('backs off exponentially and fails closed once the budget is spent', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('missing-command.sh'), ORCH_STAGING_RUNNER_INFRA_RETRIES: '2', ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '10' });
+    const delays: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const t0 = Date.now();
+      const outcome = await e.run();
+      expect(outcome).toMatchObject({ kind: 'deferred', infraAttempt: i + 1 });
+      delays.push(Math.round((Date.parse((await e.job()).not_before as string) - t0) / 1000));
+      await e.store.db.updateTable('jobs').set({ state: 'queued' }).where('id', '=', (await e.job()).id).execute(); // the worker picks it up again
+    }
+    expect(delays).toEqual([10, 20]);
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true, exitCode: 127 });
+  });
+});
+
+describe('the infra budget spent', () => {
+  it('TC-08 budget exhausted: fail-closed FAILED artifact and exactly one alert, even when the exhausting job is re-run', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('missing-command.sh'), ORCH_STAGING_RUNNER_INFRA_RETRIES: '1' });
+    expect(await e.run()).toMatchObject({ kind: 'deferred', infraAttempt: 1 });
+    await e.store.db.updateTable('jobs').set({ state: 'queued' }).execute();
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true });
+    const text = e.artifact() as string;
+    expect(verdictLines(text)).toEqual(['staging_status: FAILED']);
+    expect(text).toContain('failed closed');
+    // The worker died before finishing the job; the reaper re-queues it and it runs again.
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true });
+    const alerts = await alertsForTask(e.store.db, e.taskId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'staging-infra-exhausted', dedupe_key: `staging-infra-exhausted:task-${e.taskId}:job-${(await e.job()).id}` });
+    const result = await finish(e);
+    expect(result).toMatchObject({ outcome: 'rolled-back', to: 'development' });
+    expect((await gateResultsForTask(e.store.db, e.taskId)).map((g) => [g.check_id, g.verdict])).toEqual([['check_staging_status', 'fail']]);
+    expect(await alertsForTask(e.store.db, e.taskId)).toHaveLength(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('orch cancelling the run (its shutdown) decides nothing: no artifact, no infra attempt, the job untouched', async () => {
+    const dir = tempDir('orch-staging-');
+    const pids = `${dir.path}/pids`;
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('hang-with-orphans.sh', pids), ORCH_STAGING_RUNNER_TIMEOUT_S: '30' });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      expect(await e.run({ signal: controller.signal })).toMatchObject({ kind: 'cancelled' });
+      expect(await e.job()).toMatchObject({ state: 'queued', infra_attempts: 0, not_before: null });
+      expect(e.artifact()).toBeNull();
+      expect(readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(alive)).toEqual([]);
+      expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
+    } finally {
+      for (const pid of existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').map(Number) : []) {
+        if (alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      dir.remove();
+    }
+  });
+});
+
+describe('never-raise', () => {
+  it('TC-09 internal error (the artifact cannot be written): LLM fallback, counted', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('pass.sh') });
+    const folder = `${e.home}/tasks/${e.taskId}`;
+    rmSync(folder, { recursive: true, force: true });
+    writeFileSync(folder, 'a file where the task folder should be\n');
+    const outcome = await e.run();
+    expect(outcome).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining(`cannot write the artifact ${folder}/15-staging-log.md`) });
+    expect(await e.job()).toMatchObject({ state: 'queued', not_before: null });
+    expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 1, fallbacks: 1, passed: 0 });
+  });
+
+  it('no suite to run (no ORCH_STAGING_SUITE_CMD, no test script): LLM fallback, counted', async () => {
+    const e = await setup();
+    writeFileSync(`${e.worktree}/package.json`, '{"name":"no-tests"}\n');
+    expect(await e.run()).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining('no staging suite') });
+    expect(await stagingCounters(e.store.db)).toMatchObject({ fallbacks: 1 });
+  });
+});
+
+describe('the artifact', () => {
+  it('TC-11 secret-looking env values are masked, and orch\'s own settings never reach the suite', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('print-env.sh') });
+    const vars = { ...process.env, DEPLOY_TOKEN: 'tok-4f9a2b', DB_PASSWORD: 'hunter22', PLAIN_VALUE: 'visible', ORCH_HOME: e.home };
+    expect(await e.run({ env: vars })).toMatchObject({ kind: 'finished', status: 'PASSED' });
+    const text = e.artifact() as string;
+    expect(text).toContain('token=*** password=*** plain=visible');
+    expect(text).toContain('leaked *** on stderr');
+    expect(text).toContain('orch-home=unset');
+    expect(text).not.toContain('tok-4f9a2b');
+    expect(text).not.toContain('hunter22');
+  });
+
+  it('TC-12 the output tail in the artifact is bounded (64 KiB) and keeps the end', async () => {
+    const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('big-output.sh') });
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'PASSED' });
+    const text = e.artifact() as string;
+    expect(Buffer.byteLength(text)).toBeLessThan(64 * 1024 + 2048);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(60 * 1024);
+    expect(text).toContain('    the very last line');
+    expect(text).not.toContain('output line 0000001 ');
+    expect(text).toContain('the end only');
+    expect(verdictLines(text)).toEqual(['staging_status: PASSED']);
+  });
+});
