@@ -34,10 +34,10 @@ describe('prepareWorktree', () => {
     }
   });
 
-  it('ten tasks of one repository get their worktrees at once', async () => {
+  it('six tasks of one repository get their worktrees at once', async () => {
     const e = (env = await makePipelineEnv({ repo }));
     const tasks = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 6; i++) {
       await repo.git('branch', '--force', `par/${i}`, repo.branch);
       tasks.push(await getTask(e.store.db, await e.add({ branch: `par/${i}` })));
     }
