@@ -100,14 +100,18 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
   const role = llmRoleFor(job);
   let agent = reserved?.name ?? role?.role ?? job.agent;
   let transport: Transport = reserved ? 'deterministic' : 'llm';
+  // No agent can run: nothing goes to agent_runs; the failure policy applies to the job.
+  const notRun = async (reason: string, outcome: string): Promise<LaunchResult> => ({
+    kind: 'not-run',
+    reason,
+    failure: await failWithoutRun(deps, job, deps.owner, { reason, outcome }),
+  });
+  if (!reserved && !role) return notRun(`no reserved agent takes job ${job.id} and ${job.agent} on ${job.stage} is no LLM role`, 'no-agent');
   let worktree: PreparedWorktree;
   try {
     worktree = await prepareWorktree(deps.config, task, job.id);
   } catch (error) {
-    // No agent ran: nothing goes to agent_runs; the failure policy applies to the job.
-    const reason = `worktree for task ${task.id} could not be prepared: ${errorMessage(error)}`;
-    const failure = await failWithoutRun(deps, job, deps.owner, { reason, outcome: 'worktree-error' });
-    return { kind: 'not-run', reason, failure };
+    return notRun(`worktree for task ${task.id} could not be prepared: ${errorMessage(error)}`, 'worktree-error');
   }
   const tip = worktree.tip;
   const ctx: RunContext = { ...ctxBase, worktree: worktree.path, proc };
@@ -119,7 +123,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     else {
       const fallback = own?.status === 'fallback' ? { fallbackFrom: reserved?.name, fallbackReason: own.reason } : {};
       transport = 'llm';
-      if (!role) fields = failed(`no LLM role for agent ${job.agent} on stage ${job.stage}, and no reserved agent took the job`, 'no-agent');
+      if (!role) fields = failed(`${reserved?.name} fell back, but ${job.agent} on ${job.stage} is no LLM role`, 'no-agent');
       else {
         agent = role.role;
         fields = await spawnAgent(ctx, role);

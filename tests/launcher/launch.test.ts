@@ -139,4 +139,19 @@ writeFileSync(process.env.ORCH_ARTIFACT_PATH, 'done\\n');
     const row = await e.store.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'running', lease_owner: 'someone-else', outcome: null });
   });
+
+  it('a job that cannot start (its branch is gone) fails without an agent_runs row, and is retried', async () => {
+    const e = (env = await makeAgentEnv({ scenario: HAPPY, repo }));
+    await repo.git('branch', '--force', 'doomed', repo.branch);
+    await e.add({ stage: 'review', branch: 'doomed' });
+    await repo.git('branch', '-D', 'doomed');
+    const job = await claim(e);
+    const result = await launch(e, job);
+    expect(result).toMatchObject({ kind: 'not-run', failure: { kind: 'retry', failures: 1 } });
+    expect(result.kind === 'not-run' && result.reason).toBe(`worktree for task ${job.task_id} could not be prepared: branch doomed does not exist in ${repo.dir}; the task has no tip to work on`);
+    expect(await e.count('agent_runs')).toBe(0);
+    expect(transport).not.toHaveBeenCalled();
+    const rows = await e.store.db.selectFrom('jobs').select(['state', 'outcome']).orderBy('id').execute();
+    expect(rows).toEqual([{ state: 'failed', outcome: 'worktree-error' }, { state: 'queued', outcome: null }]);
+  });
 });
