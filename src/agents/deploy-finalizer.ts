@@ -2,7 +2,6 @@
 // 20-deploy-log.md with `deploy_status: DEPLOYED | FAILED`. On orch's own repository it never
 // runs the deploy (which would restart the orchestrator running it): it records that a restart
 // is pending for the operator, as an alert.
-import { git } from '../git/run.ts';
 import { artifactPath } from '../pipeline/paths.ts';
 import type { ReservedAgent, RunContext, RunResultFields } from '../launcher/types.ts';
 import { writeArtifact, type ArtifactSection } from './artifact.ts';
@@ -13,7 +12,7 @@ const ARTIFACT = '20-deploy-log.md';
 
 async function finalize(ctx: RunContext): Promise<RunResultFields> {
   const { config, task, job } = ctx;
-  const commit = await git(ctx.worktree, ['rev-parse', '--verify', 'HEAD']);
+  const commit = ctx.tip;
   const facts: Array<[string, string | number | null]> = [
     ['task', `${task.id}: ${task.title}`],
     ['branch', `${task.branch} (base ${task.base})`],

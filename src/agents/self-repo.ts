@@ -16,10 +16,14 @@ async function commonDir(dir: string): Promise<string | null> {
   }
 }
 
+/** orch's own repository does not move while orch runs: ask git once per path. */
+const selfDirs = new Map<string, Promise<string | null>>();
+
 /** Same repository as ORCH_SELF_REPO (default: orch's own checkout), worktrees included. */
 export async function isSelfRepo(config: Pick<Config, 'ORCH_SELF_REPO'>, repo: string): Promise<boolean> {
   const self = config.ORCH_SELF_REPO === '' ? ORCH_ROOT : resolve(config.ORCH_SELF_REPO);
-  const [a, b] = await Promise.all([commonDir(self), commonDir(repo)]);
+  if (!selfDirs.has(self)) selfDirs.set(self, commonDir(self));
+  const [a, b] = await Promise.all([selfDirs.get(self) as Promise<string | null>, commonDir(repo)]);
   if (a !== null && b !== null) return a === b;
   try {
     return realpathSync(self) === realpathSync(repo);

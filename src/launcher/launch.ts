@@ -61,7 +61,7 @@ async function runReserved(agent: ReservedAgent, ctx: RunContext): Promise<RunRe
   }
 }
 
-/** After the run: publish the developer's commits; note commits other roles left behind. */
+/** After an LLM run: publish the developer's commits; note commits other roles left behind. */
 async function settleCommits(ctx: RunContext, agent: string, tip: string, fields: RunResultFields): Promise<RunResultFields> {
   if (fields.status !== 'ok') return fields;
   try {
@@ -114,7 +114,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     return notRun(`worktree for task ${task.id} could not be prepared: ${errorMessage(error)}`, 'worktree-error');
   }
   const tip = worktree.tip;
-  const ctx: RunContext = { ...ctxBase, worktree: worktree.path, proc };
+  const ctx: RunContext = { ...ctxBase, worktree: worktree.path, tip, proc };
   const prepared = { worktree: { created: worktree.created, tip, stashed: worktree.stashed, leftHead: worktree.leftHead } };
   let fields: RunResultFields;
   try {
@@ -131,7 +131,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
       fields = { ...fields, detail: { ...fields.detail, ...fallback } };
     }
     fields = { ...fields, detail: { ...prepared, ...fields.detail } };
-    fields = await settleCommits(ctx, agent, tip, fields);
+    if (transport === 'llm') fields = await settleCommits(ctx, agent, tip, fields);
   } catch (error) {
     fields = failed(`job ${job.id} failed in orch: ${errorMessage(error)}`, 'launch-error');
   }

@@ -67,6 +67,8 @@ export interface RunContext {
   readonly job: Job;
   /** `$ORCH_HOME/worktrees/<task-id>`, at the branch tip. */
   readonly worktree: string;
+  /** The commit the worktree has checked out (the branch tip when the job started). */
+  readonly tip: string;
   /** `$ORCH_HOME/tasks/<task-id>`. */
   readonly taskDir: string;
   /** Aborted on shutdown or when the lease is lost: stop, kill what runs, report `cancelled`. */

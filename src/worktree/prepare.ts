@@ -77,10 +77,16 @@ async function addWithRetries(task: Task, path: string, tip: string): Promise<vo
   }
 }
 
-/** Stash whatever is uncommitted; returns the stash commit, or null when the tree was clean. */
-async function stashLeftovers(path: string, jobId: number): Promise<string | null> {
-  const status = await git(path, ['status', '--porcelain=v1', '--untracked-files=all']);
-  if (status === '') return null;
+/** HEAD and whether anything is uncommitted, in one git call. */
+async function headAndChanges(path: string): Promise<{ head: string; dirty: boolean }> {
+  const lines = (await git(path, ['status', '--porcelain=v2', '--branch', '--untracked-files=all'])).split('\n');
+  const oid = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length) ?? '';
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new OrchError(ERROR_CODES.GIT_FAILED, `worktree ${path} has no commit checked out (git status says ${JSON.stringify(oid)})`);
+  return { head: oid, dirty: lines.some((l) => l !== '' && !l.startsWith('#')) };
+}
+
+/** Stash whatever is uncommitted; returns the stash commit. */
+async function stashLeftovers(path: string, jobId: number): Promise<string> {
   await git(path, [...ORCH_IDENTITY, 'stash', 'push', '--include-untracked', '--quiet', '-m', `orch: left in the worktree before job ${jobId}`]);
   return git(path, ['rev-parse', '--verify', 'refs/stash']);
 }
@@ -94,8 +100,8 @@ export async function prepareWorktree(config: Pick<Config, 'ORCH_HOME'>, task: T
     await create(task, path, tip);
     return { path, tip, created: true, stashed: null, leftHead: null };
   }
-  const stashed = await stashLeftovers(path, jobId);
-  const head = await git(path, ['rev-parse', '--verify', 'HEAD']);
+  const { head, dirty } = await headAndChanges(path);
+  const stashed = dirty ? await stashLeftovers(path, jobId) : null;
   let leftHead: string | null = null;
   if (head !== tip) {
     if (!(await isAncestor(path, head, tip))) leftHead = head;

@@ -17,5 +17,5 @@ export async function reservedContext(e: PipelineEnv, stage: string, config: Par
   if (!job) throw new Error('no job');
   const worktree = await prepareWorktree(full, task, job.id);
   const signal = new AbortController().signal;
-  return { store: e.store, config: full, task, job, worktree: worktree.path, taskDir: taskDir(full, id), signal, proc: { ...procOptionsFromConfig(full), env: {}, signal, onSpawn: () => undefined } };
+  return { store: e.store, config: full, task, job, worktree: worktree.path, tip: worktree.tip, taskDir: taskDir(full, id), signal, proc: { ...procOptionsFromConfig(full), env: {}, signal, onSpawn: () => undefined } };
 }
