@@ -57,6 +57,8 @@ describe('worker processes', () => {
     const first = startWorker(e);
     const job = await waitForRunningJob(e);
     const orphan = job.pid as number;
+    // Kill the worker once the agent is inside its (sleeping) first run: it counts runs on start.
+    await until(() => existsSync(join(e.home, 'tasks', String(id), '.fake-agent-tester.count')), 10_000, 'the agent to start its run');
     process.kill(first.pid as number, 'SIGKILL');
     expect((await first).signal).toBe('SIGKILL');
     expect(pidIsDead(orphan)).toBe(false);
