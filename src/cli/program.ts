@@ -4,11 +4,13 @@ import { registerAdvance } from './commands/advance.ts';
 import { registerTask } from './commands/task.ts';
 import { registerExec } from './commands/exec.ts';
 import { registerDrift } from './commands/drift.ts';
+import { registerWorker } from './commands/worker.ts';
+import { registerDemo } from './commands/demo.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerDrift];
+const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerWorker, registerDemo, registerDrift];
 
 export function buildProgram(): Command {
   const program = new Command('orch')
