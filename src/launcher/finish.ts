@@ -90,7 +90,8 @@ export async function finishRun(deps: FinishDeps, job: Job, owner: string, repor
   const detail = { ...parseDetail(job.detail), result: { agent: report.agent, transport: report.transport, reason: report.reason, ...report.detail } };
   const recorded = await writeTransaction(deps.store, async (trx) => {
     // First statement: the guarded job update takes the write lock, or tells us the lease is gone.
-    if (!(await completeJob(trx, job.id, owner, { state, outcome: outcomeWord(report), detail, notBefore: report.notBefore ?? null, at }))) return null;
+    const infraAttempts = report.infraError === true ? job.infra_attempts + 1 : undefined;
+    if (!(await completeJob(trx, job.id, owner, { state, outcome: outcomeWord(report), detail, notBefore: report.notBefore ?? null, infraAttempts, at }))) return null;
     const run = await insertAgentRun(trx, {
       job_id: job.id,
       task_id: job.task_id,
@@ -106,7 +107,8 @@ export async function finishRun(deps: FinishDeps, job: Job, owner: string, repor
       model: report.usage?.model ?? null,
     });
     for (const alert of report.alerts ?? []) await raiseAlert(trx, { taskId: job.task_id, ...alert, at });
-    if (report.validatedSha) await setValidatedSha(trx, job.task_id, report.validatedSha, at);
+    // null clears a value from an earlier round (a FAILED run after a PASSED one).
+    if (report.validatedSha !== undefined) await setValidatedSha(trx, job.task_id, report.validatedSha, at);
     const failure = state === 'failed' ? await planFailure(trx, deps.config, job, report.reason, at) : null;
     return { runId: run.id, failure };
   });

@@ -121,7 +121,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     const own = reserved ? await runReserved(reserved, ctx) : null;
     if (own && own.status !== 'fallback') fields = own;
     else {
-      const fallback = own?.status === 'fallback' ? { fallbackFrom: reserved?.name, fallbackReason: own.reason } : {};
+      const fallback = own?.status === 'fallback' ? { ...own.detail, fallbackFrom: reserved?.name, fallbackReason: own.reason } : {};
       transport = 'llm';
       if (!role) fields = failed(`${reserved?.name} fell back, but ${job.agent} on ${job.stage} is no LLM role`, 'no-agent');
       else {

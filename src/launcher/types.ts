@@ -44,8 +44,10 @@ export interface RunResultFields {
   /** For `deferred`: when the job may run again. */
   readonly notBefore?: string | null;
   readonly alerts?: readonly RunAlert[];
-  /** The commit a deterministic run proved good (the staging runner): stored as the task's validated_sha. */
+  /** The commit a deterministic run proved good (the staging runner): stored as the task's validated_sha; null clears it, absent leaves it. */
   readonly validatedSha?: string | null;
+  /** The run hit an infra problem (deferred, or failed closed on a spent budget): the job's infra_attempts goes up by one. */
+  readonly infraError?: boolean;
   /** Anything worth keeping with the job: outcome of the process, log paths, artifact, counts. */
   readonly detail?: Readonly<Record<string, unknown>>;
 }
@@ -93,6 +95,8 @@ export interface RunProcOptions {
 export interface ReservedFallback {
   readonly status: 'fallback';
   readonly reason: string;
+  /** Facts of the attempt, kept with the LLM run's detail (nothing the agent recorded is lost). */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /**

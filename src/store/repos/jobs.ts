@@ -187,6 +187,8 @@ export interface JobCompletion {
   readonly detail: object;
   /** For `deferred`: when it may run again. */
   readonly notBefore?: string | null;
+  /** The job's infra_attempts after this run (the staging runner's tool errors); absent: unchanged. */
+  readonly infraAttempts?: number | undefined;
   readonly at: string;
 }
 
@@ -202,6 +204,7 @@ export async function completeJob(db: Db, jobId: number, owner: string, c: JobCo
       not_before: c.state === 'deferred' ? (c.notBefore ?? c.at) : null,
       lease_owner: null,
       lease_expires_at: null,
+      ...(c.infraAttempts === undefined ? {} : { infra_attempts: c.infraAttempts }),
     })
     .where('id', '=', jobId)
     .where('state', '=', 'running')
