@@ -17,6 +17,7 @@ export const DEMO_SCENARIO = Object.freeze({
     developer: [{ commit: { file: 'CHANGES.md', message: 'developer: describe the greeting change' } }],
     reviewer: [{ verdict: 'CHANGES_REQUESTED' }, { verdict: 'APPROVED' }],
     tester: [{ verdict: 'PASSED' }],
+    // The staging runner takes deploy-staging (the sample's npm test); the deployer runs only on its fallback.
     deployer: [{ verdict: 'PASSED' }],
   },
 });

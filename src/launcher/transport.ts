@@ -63,6 +63,14 @@ function withoutOrchConfig(): Record<string, undefined> {
 }
 
 /**
+ * Settings a role card names: the deployer (the staging runner's fallback) runs THE staging suite,
+ * ORCH_STAGING_SUITE_CMD, the one value the runner runs too (empty: the repo's npm test).
+ */
+function roleSettings(config: RunContext['config'], role: RoleDef): Record<string, string> {
+  return role.stage === 'deploy-staging' ? { ORCH_STAGING_SUITE_CMD: config.ORCH_STAGING_SUITE_CMD } : {};
+}
+
+/**
  * Run the LLM agent of `role` for the job: prompt (role card + task context) on stdin,
  * ORCH_AGENT_CMD without a shell in the task worktree, under the process-group runner with
  * ORCH_AGENT_TIMEOUT_S. Never throws: every failure is a `failed` result.
@@ -113,6 +121,7 @@ export async function spawnAgent(ctx: RunContext, role: RoleDef): Promise<RunRes
       ORCH_WORKTREE: ctx.worktree,
       ORCH_VERDICT_KEY: role.verdictKey ?? '',
       ORCH_VERDICT_VALUES: values.join(','),
+      ...roleSettings(config, role),
     },
   });
   return agentRunFields(result, config.ORCH_AGENT_TIMEOUT_S);

@@ -1,5 +1,5 @@
 // The end of a run that has a verdict (the suite's, or FAILED when the infra budget is spent):
-// write 15-staging-log.md, and say what to record: the run, validated_sha, the one infra alert.
+// write 15-staging-log.md, and say what the finish handler records: the run, validated_sha, the one infra alert.
 import { ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { artifactPath } from '../pipeline/paths.ts';
 import { roleForStage } from '../pipeline/stages.ts';
@@ -86,13 +86,12 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
 
   // Only a PASSED run of exactly this commit validates it; anything else clears an older value.
   const validatedSha = status === 'PASSED' && note === null ? c.before.sha : null;
-  const base = { jobId: job.id, taskId: task.id, validatedSha };
   const record: RecordInput =
     decision.action === 'fail-closed'
       ? {
-          ...base,
+          validatedSha,
+          infraError: true,
           run: { ...c.facts, result: 'exhausted', cause: decision.cause, infraAttempt: decision.infraAttempt },
-          infraAttempts: decision.infraAttempt,
           alert: {
             // One alert per episode: the job is the episode, so re-running it cannot raise a second.
             dedupeKey: `staging-infra-exhausted:task-${task.id}:job-${job.id}`,
@@ -100,7 +99,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
             detail: { jobId: job.id, cause: decision.cause, infraAttempts: decision.infraAttempt, logPath: result.logPath },
           },
         }
-      : { ...base, run: { ...c.facts, result: status === 'PASSED' ? 'passed' : 'failed' } };
+      : { validatedSha, run: { ...c.facts, result: status === 'PASSED' ? 'passed' : 'failed' } };
   const outcome: StagingFinished = {
     kind: 'finished',
     status,

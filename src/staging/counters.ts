@@ -1,9 +1,10 @@
 // GET /queue's staging_runner block, derived from the store (every process sees the same figures
-// and they survive restarts): each run of the runner is one entry in its job's detail.
+// and they survive restarts): each run of the runner is one entry in its job's result detail,
+// written by the finish handler (a fallback's entry rides along with the LLM deployer's run).
 import type { Config } from '../config/keys.ts';
 import type { Db } from '../store/tx.ts';
 import { maskSecrets, secretValues } from './mask.ts';
-import { runRecordSchema } from './record.ts';
+import { recordedRuns, runRecordSchema } from './record.ts';
 
 export interface StagingCounters {
   /** Runs that reached an outcome: passed + failed + tool_errors + fallbacks. */
@@ -25,19 +26,12 @@ export async function stagingCounters(db: Db): Promise<StagingCounters> {
   const rows = await db.selectFrom('jobs').select('detail').where('stage', '=', 'deploy-staging').where('detail', 'like', '%"stagingRunner"%').execute();
   const n = { passed: 0, failed: 0, deferred: 0, exhausted: 0, fallbacks: 0 };
   for (const row of rows) {
-    let runs: unknown;
-    try {
-      runs = (JSON.parse(row.detail ?? 'null') as { stagingRunner?: { runs?: unknown } } | null)?.stagingRunner?.runs;
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(runs)) continue;
-    for (const raw of runs) {
+    for (const raw of recordedRuns(row.detail)) {
       const run = runRecordSchema.safeParse(raw);
       if (!run.success) continue;
       const result = run.data.result;
       if (result === 'fallback') n.fallbacks++;
-      else if (result !== 'cancelled') n[result]++;
+      else n[result]++;
     }
   }
   const toolErrors = n.deferred + n.exhausted;

@@ -1,6 +1,8 @@
-// Public API of the staging runner (SPEC §6). launchJob asks stagingRunnerApplies() before any
-// spawn and, when it applies, calls runStagingJob() instead of the LLM transport.
-export { runStagingJob, stageSuite } from './runner.ts';
+// Public API of the staging runner (SPEC §6). It is the reserved agent `stagingRunner` (registered
+// in src/launcher/reserved.ts): launchJob asks its applies() before any spawn and, when it
+// applies, runs runStagingJob() instead of the LLM transport.
+export { stagingRunner } from './agent.ts';
+export { runStagingJob, stageSuite, toRunResult } from './runner.ts';
 export type { StagingDeps, StagingJobInput, StagingOutcome, StagingFinished, StagingDeferred, StagedRun } from './types.ts';
 export { stagingRunnerApplies, STAGING_RUNNER_ROLE, STAGING_STAGE, type Interception } from './intercept.ts';
 export { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';

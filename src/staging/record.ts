@@ -1,17 +1,14 @@
-// What the staging runner writes to the store, one transaction per run: the run appended to the
-// job's detail (the facts GET /queue counts), and by outcome: the job deferred with not_before,
-// the infra attempt counted, tasks.validated_sha, the one infra alert. The schema is unchanged.
+// What the staging runner leaves in the store. It writes nothing itself: the finish handler is the
+// only writer after a job. Each run is one entry in `stagingRunner.runs` of the run's result
+// detail (jobs.detail.result); a re-run of the same job (after a deferral) carries the earlier
+// entries forward, since the finish handler replaces `result` on each finish. GET /queue counts them.
 import { z } from 'zod';
-import type { Store } from '../store/db.ts';
-import { raiseAlert } from '../store/repos/alerts.ts';
-import type { Alert } from '../store/schema.ts';
-import { nowIso } from '../store/time.ts';
-import { writeTransaction } from '../store/tx.ts';
+import { parseDetail } from '../launcher/finish.ts';
 
-export const RUN_RESULTS = ['passed', 'failed', 'deferred', 'exhausted', 'fallback', 'cancelled'] as const;
+export const RUN_RESULTS = ['passed', 'failed', 'deferred', 'exhausted', 'fallback'] as const;
 export type RunResultKind = (typeof RUN_RESULTS)[number];
 
-/** One run of the staging runner, as kept in `jobs.detail.stagingRunner.runs`. */
+/** One run of the staging runner, as kept in `jobs.detail.result.stagingRunner.runs`. */
 export const runRecordSchema = z.object({
   at: z.string(),
   result: z.enum(RUN_RESULTS),
@@ -29,66 +26,26 @@ export const runRecordSchema = z.object({
 });
 export type RunRecord = z.input<typeof runRecordSchema>;
 
-/** The job's detail JSON with `run` appended; whatever else it held is kept. */
-export function appendRun(detail: string | null, run: RunRecord): string {
-  let base: Record<string, unknown> = {};
-  if (detail !== null) {
-    try {
-      const parsed: unknown = JSON.parse(detail);
-      base = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { previousDetail: parsed };
-    } catch {
-      base = { previousDetail: detail };
-    }
-  }
-  const section = (base.stagingRunner ?? {}) as { runs?: unknown };
-  const runs = Array.isArray(section.runs) ? section.runs : [];
-  return JSON.stringify({ ...base, stagingRunner: { ...section, runs: [...runs, run] } });
+/** The runs recorded in a job's detail JSON (its last finish), whatever their shape; [] when none. */
+export function recordedRuns(jobDetail: string | null): unknown[] {
+  const result = parseDetail(jobDetail).result as { stagingRunner?: { runs?: unknown } } | undefined;
+  const runs = result?.stagingRunner?.runs;
+  return Array.isArray(runs) ? runs : [];
 }
 
+/** The `stagingRunner` part of a run's result detail: the job's earlier runs and this one. */
+export function runsDetail(jobDetail: string | null, run: RunRecord): { stagingRunner: { runs: unknown[] } } {
+  return { stagingRunner: { runs: [...recordedRuns(jobDetail), run] } };
+}
+
+/** What a run asks the finish handler to record besides its run entry. */
 export interface RecordInput {
-  readonly jobId: number;
-  readonly taskId: number;
   readonly run: RunRecord;
-  /** Defer the job: state `deferred` until `notBefore`, with this many infra attempts. */
-  readonly defer?: { readonly notBefore: string; readonly infraAttempts: number };
-  /** Count a tool error that failed closed. */
-  readonly infraAttempts?: number;
   /** Set tasks.validated_sha (null clears a value from an earlier round). */
   readonly validatedSha?: string | null;
+  /** A tool error: deferred, or failed closed on the spent budget (the job's infra_attempts goes up). */
+  readonly infraError?: boolean;
   readonly alert?: { readonly dedupeKey: string; readonly message: string; readonly detail: object };
 }
 
-export interface Recorded {
-  /** False when the job had left queued/running (cancelled, reaped) before a deferral could be written. */
-  readonly deferApplied: boolean;
-  /** The alert raised, or null (none asked, or one with the same dedupe key exists). */
-  readonly alert: Alert | null;
-}
-
-/** Write one run's facts in one transaction. */
-export async function recordRun(store: Store, input: RecordInput): Promise<Recorded> {
-  return writeTransaction(store, async (trx) => {
-    const at = nowIso();
-    const row = await trx.selectFrom('jobs').select('detail').where('id', '=', input.jobId).executeTakeFirstOrThrow();
-    const detail = appendRun(row.detail, input.run);
-    let deferApplied = false;
-    if (input.defer) {
-      const result = await trx
-        .updateTable('jobs')
-        .set({ detail, state: 'deferred', not_before: input.defer.notBefore, infra_attempts: input.defer.infraAttempts, outcome: 'deferred', lease_owner: null, lease_expires_at: null, pid: null })
-        .where('id', '=', input.jobId)
-        .where('state', 'in', ['queued', 'running'])
-        .executeTakeFirst();
-      deferApplied = result.numUpdatedRows === 1n;
-      if (!deferApplied) await trx.updateTable('jobs').set({ detail }).where('id', '=', input.jobId).execute();
-    } else {
-      const infra = input.infraAttempts === undefined ? {} : { infra_attempts: input.infraAttempts };
-      await trx.updateTable('jobs').set({ detail, ...infra }).where('id', '=', input.jobId).execute();
-    }
-    if (input.validatedSha !== undefined) {
-      await trx.updateTable('tasks').set({ validated_sha: input.validatedSha, updated_at: at }).where('id', '=', input.taskId).execute();
-    }
-    const alert = input.alert ? await raiseAlert(trx, { taskId: input.taskId, kind: 'staging-infra-exhausted', ...input.alert, at }) : null;
-    return { deferApplied, alert };
-  });
-}
+export const INFRA_ALERT_KIND = 'staging-infra-exhausted';

@@ -1,7 +1,7 @@
 // The staging runner (ORCH-115): runs THE staging suite for a deploy-staging job and produces
 // 15-staging-log.md exactly as a finished LLM deployer would, for the unchanged
 // check_staging_status gate. It never raises: any internal error becomes a `fallback` outcome
-// (the caller runs the LLM deployer instead) and is recorded, so it is counted.
+// (launchJob runs the LLM deployer instead, and the finish handler records it, so it is counted).
 import { ERROR_CODES, OrchError, errorMessage, isOrchError } from '../errors.ts';
 import { resolveSuiteCommand } from './command.ts';
 import { conclude } from './conclude.ts';
@@ -9,7 +9,8 @@ import { STAGING_STAGE } from './intercept.ts';
 import { maskSecrets, secretValues } from './mask.ts';
 import { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';
 import { classifyRun, decideStagingOutcome } from './outcome.ts';
-import { recordRun, type RecordInput, type RunRecord } from './record.ts';
+import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
+import { INFRA_ALERT_KIND, runsDetail, type RunRecord } from './record.ts';
 import { readTreeState, runSuite } from './suite.ts';
 import type { StagedRun, StagingDeps, StagingJobInput, StagingOutcome } from './types.ts';
 
@@ -26,7 +27,7 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
   }
   const env = deps.env ?? process.env;
   const before = await readTreeState(worktree);
-  const result = await runSuite(options, command, worktree, env, input.signal);
+  const result = await runSuite(options, command, worktree, env, input.signal, input.proc);
   const decision = decideStagingOutcome({
     classification: classifyRun(result),
     infraAttempts: job.infra_attempts,
@@ -46,17 +47,16 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
     logPath: result.logPath,
     survivors: result.survivors,
   };
-  const ids = { jobId: job.id, taskId: task.id };
   switch (decision.action) {
     case 'fallback':
       throw new OrchError(ERROR_CODES.STAGING_FAILED, decision.reason);
     case 'release':
-      return { outcome: { kind: 'cancelled', reason: decision.reason }, record: { ...ids, run: { ...facts, result: 'cancelled' } } };
+      return { outcome: { kind: 'cancelled', reason: decision.reason }, record: null };
     case 'defer': {
       const { cause, infraAttempt, notBefore, reason } = decision;
       return {
-        outcome: { kind: 'deferred', cause, infraAttempt, notBefore, applied: false, durationMs: result.durationMs, reason },
-        record: { ...ids, run: { ...facts, result: 'deferred', cause, infraAttempt, notBefore }, defer: { notBefore, infraAttempts: infraAttempt } },
+        outcome: { kind: 'deferred', cause, infraAttempt, notBefore, durationMs: result.durationMs, reason },
+        record: { run: { ...facts, result: 'deferred', cause, infraAttempt, notBefore }, infraError: true },
       };
     }
     case 'verdict':
@@ -67,11 +67,11 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
   }
 }
 
-function fallback(deps: StagingDeps, input: StagingJobInput, error: unknown, at: string): { outcome: StagingOutcome & { kind: 'fallback' }; record: RecordInput } {
+function fallback(deps: StagingDeps, error: unknown, at: string): StagedRun & { outcome: { kind: 'fallback' } } {
   const errno = (error as NodeJS.ErrnoException | null)?.code;
   const code = isOrchError(error) ? error.code : typeof errno === 'string' ? errno : ERROR_CODES.STAGING_FAILED;
   const reason = maskSecrets(errorMessage(error), secretValues(deps.env ?? process.env));
-  return { outcome: { kind: 'fallback', reason, code }, record: { jobId: input.job.id, taskId: input.task.id, run: { at, result: 'fallback', reason, cause: code } } };
+  return { outcome: { kind: 'fallback', reason, code }, record: { run: { at, result: 'fallback', reason, cause: code } } };
 }
 
 /**
@@ -84,23 +84,33 @@ export async function stageSuite(deps: StagingDeps, input: StagingJobInput): Pro
     const options = deps.options ?? resolveStagingOptions(deps.config);
     return await attempt(deps, input, options, now);
   } catch (error) {
-    return fallback(deps, input, error, now().toISOString());
+    return fallback(deps, error, now().toISOString());
+  }
+}
+
+/** The outcome as the launcher's result: the finish handler records it like any agent's run. */
+export function toRunResult(staged: StagedRun, jobDetail: string | null): RunResultFields | ReservedFallback {
+  const { outcome, record } = staged;
+  if (outcome.kind === 'cancelled' || record === null) return { status: 'cancelled', reason: outcome.reason, exitCode: null };
+  const detail = { staging: outcome, ...runsDetail(jobDetail, record.run) };
+  switch (outcome.kind) {
+    case 'fallback':
+      return { status: 'fallback', reason: `staging runner: ${outcome.reason}`, detail };
+    case 'deferred':
+      return { status: 'deferred', reason: outcome.reason, exitCode: null, notBefore: outcome.notBefore, infraError: true, detail: { outcome: 'deferred', ...detail } };
+    case 'finished': {
+      const alerts = record.alert ? [{ kind: INFRA_ALERT_KIND, ...record.alert }] : [];
+      // Like any agent that ran to its end: exit 0, the gate judges the artifact (the suite's code is in the detail).
+      return { status: 'ok', reason: `staging_status: ${outcome.status}`, exitCode: 0, validatedSha: outcome.validatedSha, infraError: record.infraError === true, alerts, detail };
+    }
   }
 }
 
 /**
- * stageSuite, then record what it asks in one transaction. Never throws: a store that refuses the
- * record turns the outcome into a fallback (itself recorded if the store takes it).
+ * The reserved agent's run (ORCH-115): stage the suite in the job's worktree at ctx.tip, under
+ * the job's process options, and hand the outcome to the finish handler. Never throws.
  */
-export async function runStagingJob(deps: StagingDeps, input: StagingJobInput): Promise<StagingOutcome> {
-  const staged = await stageSuite(deps, input);
-  try {
-    const recorded = staged.record === null ? null : await recordRun(deps.store, staged.record);
-    return staged.outcome.kind === 'deferred' ? { ...staged.outcome, applied: recorded?.deferApplied ?? false } : staged.outcome;
-  } catch (error) {
-    if (staged.outcome.kind === 'fallback') return staged.outcome;
-    const failed = fallback(deps, input, error, new Date().toISOString());
-    await recordRun(deps.store, failed.record).catch(() => undefined);
-    return failed.outcome;
-  }
+export async function runStagingJob(ctx: RunContext, deps: Partial<StagingDeps> = {}): Promise<RunResultFields | ReservedFallback> {
+  const staged = await stageSuite({ config: ctx.config, ...deps }, { task: ctx.task, job: ctx.job, worktree: ctx.worktree, signal: ctx.signal, proc: ctx.proc });
+  return toRunResult(staged, ctx.job.detail);
 }

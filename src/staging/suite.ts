@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { runGit } from '../git/run.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
+import type { RunProcOptions } from '../launcher/types.ts';
 import type { SuiteCommand } from './command.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { TAIL_BUDGET_BYTES } from './tail.ts';
@@ -46,6 +47,7 @@ export async function runSuite(
   worktree: string,
   parentEnv: NodeJS.ProcessEnv,
   signal?: AbortSignal,
+  proc?: RunProcOptions,
 ): Promise<RunResult> {
   mkdirSync(options.logDir, { recursive: true });
   const [file, ...args] = command.argv as [string, ...string[]];
@@ -53,7 +55,8 @@ export async function runSuite(
     file,
     args,
     cwd: worktree,
-    env: suiteEnv(parentEnv),
+    // The job's marker variable goes in after the filter: the reaper finds the suite's orphans by it.
+    env: { ...suiteEnv(parentEnv), ...proc?.env },
     extendEnv: false,
     timeoutMs: options.timeoutMs,
     graceMs: options.graceMs,
@@ -61,5 +64,6 @@ export async function runSuite(
     logDir: options.logDir,
     tailBytes: TAIL_BUDGET_BYTES + TAIL_SLACK_BYTES,
     ...(signal ? { signal } : {}),
+    ...(proc ? { onSpawn: proc.onSpawn } : {}),
   });
 }

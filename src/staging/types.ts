@@ -1,13 +1,12 @@
 // The staging runner's inputs and its outcome: what launchJob passes in and what it must do next.
 import type { Config } from '../config/keys.ts';
-import type { Store } from '../store/db.ts';
+import type { RunProcOptions } from '../launcher/types.ts';
 import type { Job, Task } from '../store/schema.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import type { StagingStatus, ToolErrorCause } from './outcome.ts';
 import type { RecordInput } from './record.ts';
 
 export interface StagingDeps {
-  readonly store: Store;
   readonly config: Config;
   /** @default resolveStagingOptions(config) */
   readonly options?: ResolvedStagingOptions;
@@ -25,9 +24,11 @@ export interface StagingJobInput {
   readonly worktree: string;
   /** Aborting it kills the suite's tree; the outcome is `cancelled`. */
   readonly signal?: AbortSignal;
+  /** The job's process options (marker variable, onSpawn, kill grace): the reaper finds the suite's processes by them. */
+  readonly proc?: RunProcOptions;
 }
 
-/** The artifact is written: finish the job (agent_runs with role staging-runner) and advance(). */
+/** The artifact is written: the finish handler ends the job (agent_runs role staging-runner) and advance() judges it. */
 export interface StagingFinished {
   readonly kind: 'finished';
   readonly status: StagingStatus;
@@ -49,8 +50,6 @@ export interface StagingDeferred {
   readonly cause: ToolErrorCause;
   readonly infraAttempt: number;
   readonly notBefore: string;
-  /** False when the job had already left queued/running (cancelled, reaped): nothing was deferred. */
-  readonly applied: boolean;
   readonly durationMs: number;
   readonly reason: string;
 }

@@ -44,8 +44,8 @@ async function claim(e: AgentEnv, who = owner): Promise<Job> {
 const launch = (e: AgentEnv, job: Job, who = owner) => launchJob({ store: e.store, config: e.config, owner: who, signal: new AbortController().signal, marker: {} }, job);
 
 describe('launchJob', () => {
-  it('the registry covers exactly the reserved roles of the stage table', () => {
-    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual(ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage]));
+  it('the registry covers the reserved roles of the stage table, and the staging runner ahead of the LLM deployer', () => {
+    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual([['staging-runner', 'deploy-staging'], ...ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage])]);
   });
 
   it('reserved agents never reach spawnAgent; an LLM role does, once', async () => {

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { stagingCounters, stagingRunnerStatus } from '../../src/staging/counters.ts';
-import { appendRun, type RunRecord } from '../../src/staging/record.ts';
+import { runsDetail, type RunRecord } from '../../src/staging/record.ts';
 import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
@@ -21,13 +21,15 @@ describe('stagingCounters', () => {
     const db = temp.store.db;
     expect(await stagingCounters(db)).toEqual({ runs: 0, passed: 0, failed: 0, tool_errors: 0, deferred: 0, exhausted: 0, fallbacks: 0 });
     const task = await insertTask(db, { repo: '/r', branch: 'b', base: 'main', title: 't', stage: 'deploy-staging' });
-    const detail = (results: RunRecord['result'][], start: string | null = null) => results.reduce<string | null>((d, r) => appendRun(d, run(r)), start);
+    // Each finish of the job replaces detail.result, the runner carrying its earlier runs forward.
+    const finish = (d: string | null, r: RunRecord['result']) => JSON.stringify({ ...JSON.parse(d ?? '{}'), result: { agent: 'staging-runner', ...runsDetail(d, run(r)) } });
+    const detail = (results: RunRecord['result'][], start: string | null = null) => results.reduce<string | null>(finish, start);
     const jobs = [
       detail(['deferred', 'deferred', 'exhausted']),
       detail(['passed'], JSON.stringify({ retry: true })),
-      detail(['failed', 'cancelled']),
+      detail(['failed']),
       detail(['fallback']),
-      '{"stagingRunner":{"runs":[{"result":"bogus"}]}}',
+      '{"result":{"stagingRunner":{"runs":[{"result":"bogus"}]}}}',
       'not json "stagingRunner"',
     ];
     for (const d of jobs) {
@@ -36,7 +38,7 @@ describe('stagingCounters', () => {
     }
     const expected = { runs: 6, passed: 1, failed: 1, tool_errors: 3, deferred: 2, exhausted: 1, fallbacks: 1 };
     expect(await stagingCounters(db)).toEqual(expected);
-    expect(JSON.parse(jobs[1] as string)).toMatchObject({ retry: true, stagingRunner: { runs: [{ result: 'passed' }] } });
+    expect(JSON.parse(jobs[1] as string)).toMatchObject({ retry: true, result: { stagingRunner: { runs: [{ result: 'passed' }] } } });
 
     const { openSqliteStore } = await import('../../src/store/db.ts');
     const other = await openSqliteStore(temp.path);

@@ -1,16 +1,21 @@
-// A task waiting on deploy-staging, with a real store, a real temp repo and a real detached git
-// worktree at the task branch's tip, as the launcher prepares it; and the fixture suites.
+// A task waiting on deploy-staging, with a real store, a real temp repo and the fake agent as the
+// LLM deployer: `run()` claims the deploy-staging job and runs it through launchJob, exactly as
+// the worker does (the reserved agent, the finish handler, advance()); `stage()` runs only the
+// suite part in a worktree made by hand (for states launchJob's worktree preparation never leaves).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { quote } from 'shell-quote';
+import type { Config } from '../../src/config/keys.ts';
+import { launchJob, type LaunchResult } from '../../src/launcher/launch.ts';
 import { artifactPath, worktreePath } from '../../src/pipeline/paths.ts';
-import { latestJobForStage } from '../../src/store/repos/jobs.ts';
+import { claimNextJob, latestJobForStage } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
 import type { Job, Task } from '../../src/store/schema.ts';
-import { resolveStagingOptions, type ResolvedStagingOptions } from '../../src/staging/options.ts';
-import { runStagingJob, type StagingOutcome } from '../../src/staging/runner.ts';
+import { stageSuite } from '../../src/staging/runner.ts';
+import type { StagingOutcome } from '../../src/staging/types.ts';
+import { newWorkerId } from '../../src/worker/identity.ts';
+import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import type { TempRepo } from '../helpers/git-repo.ts';
-import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -19,22 +24,27 @@ export function suite(name: string, ...args: string[]): string {
   return quote([join(SUITES, name), ...args]);
 }
 
-/** Fast settings for tests: a 1 s suite timeout, 0.2 s kill grace, no backoff. */
+/** The runner enabled (the agents' FAST_ENV disables it), a 1 s suite timeout, 0.2 s kill grace, no backoff. */
 export const FAST_ENV = Object.freeze({
+  ORCH_STAGING_RUNNER_ENABLED: 'true',
   ORCH_STAGING_RUNNER_TIMEOUT_S: '1',
   ORCH_KILL_GRACE_S: '0.2',
   ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '0',
 });
 
-export interface StagingEnv extends PipelineEnv {
+/** The runner's outcome as recorded with the run, and launchJob's result. */
+export type Ran = (StagingOutcome | { kind: 'cancelled' | 'no-staging' }) & { launch: LaunchResult };
+
+export interface StagingEnv extends AgentEnv {
   readonly taskId: number;
   readonly worktree: string;
-  readonly options: ResolvedStagingOptions;
   task(): Promise<Task>;
   /** The newest deploy-staging job. */
   job(): Promise<Job>;
-  /** Run the staging runner on the newest deploy-staging job, as launchJob would. */
-  run(extra?: { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<StagingOutcome>;
+  /** Claim the next job and run it through launchJob, as the worker does. */
+  run(extra?: { signal?: AbortSignal; config?: Config; onClaimed?: (job: Job) => Promise<void> }): Promise<Ran>;
+  /** Only the suite and its artifact (stageSuite), in a worktree made here at the branch tip. */
+  stage(): Promise<StagingOutcome>;
   artifact(): string | null;
 }
 
@@ -49,23 +59,36 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** A fresh home and store, a task added on deploy-staging, and its worktree. */
-export async function makeStagingEnv(repo: TempRepo, env: Record<string, string> = {}): Promise<StagingEnv> {
-  const e = await makePipelineEnv({ repo, env: { ...FAST_ENV, ...env } });
+/** A fresh home and store, a task added on deploy-staging; the fake agent stands for the LLM deployer. */
+export async function makeStagingEnv(repo: TempRepo, env: Record<string, string> = {}, scenario: Scenario = HAPPY): Promise<StagingEnv> {
+  const e = await makeAgentEnv({ repo, scenario, env: { ...FAST_ENV, ...env } });
   const taskId = await e.add({ stage: 'deploy-staging' });
   const worktree = worktreePath(e.config, taskId);
-  await repo.git('worktree', 'add', '--quiet', '--detach', worktree, repo.branch);
-  const options = resolveStagingOptions(e.config);
   const task = () => getTask(e.store.db, taskId);
   const job = async () => (await latestJobForStage(e.store.db, taskId, 'deploy-staging')) as Job;
+  const owner = newWorkerId();
+  let handMade = false;
   return {
     ...e,
     taskId,
     worktree,
-    options,
     task,
     job,
-    run: async (extra = {}) => runStagingJob({ store: e.store, config: e.config, options, env: extra.env }, { task: await task(), job: await job(), worktree, signal: extra.signal }),
+    run: async (extra = {}) => {
+      const now = Date.now();
+      const claimed = await claimNextJob(e.store.db, { owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
+      if (!claimed) throw new Error('nothing to claim');
+      await extra.onClaimed?.(claimed);
+      const signal = extra.signal ?? new AbortController().signal;
+      const launch = await launchJob({ store: e.store, config: extra.config ?? e.config, owner, signal, marker: { [MARKER_NAME]: e.marker } }, claimed);
+      const staging = launch.kind === 'finished' ? (launch.report.detail?.staging as StagingOutcome | undefined) : undefined;
+      return { ...(staging ?? { kind: launch.kind === 'cancelled' ? 'cancelled' : 'no-staging' }), launch } as Ran;
+    },
+    stage: async () => {
+      if (!handMade) await repo.git('worktree', 'add', '--quiet', '--detach', worktree, repo.branch);
+      handMade = true;
+      return (await stageSuite({ config: e.config }, { task: await task(), job: await job(), worktree })).outcome;
+    },
     artifact: () => {
       const path = artifactPath(e.config, taskId, '15-staging-log.md');
       return existsSync(path) ? readFileSync(path, 'utf8') : null;

@@ -1,17 +1,17 @@
-// The staging runner on real suites, in a real worktree, with a real store: the two-level outcome
-// and what each level leaves in the store and the artifact. (launchJob's interception is in
-// intercept.test.ts.)
+// The staging runner on real suites, run through launchJob on a claimed job with a real store and
+// worktree: the two-level outcome and what each level leaves in the store (written by the finish
+// handler) and the artifact. (Whether spawnAgent runs is in launch.test.ts.)
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { advance } from '../../src/pipeline/advance.ts';
 import { parseVerdict } from '../../src/pipeline/verdict.ts';
 import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { gateResultsForTask, transitionsForTask } from '../../src/store/repos/history.ts';
-import { jobsForTask } from '../../src/store/repos/jobs.ts';
+import { jobsForTask, takeOverLease } from '../../src/store/repos/jobs.ts';
 import { stagingCounters } from '../../src/staging/counters.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { tempDir } from '../proc/helpers.ts';
-import { alive, makeStagingEnv, suite, type StagingEnv } from './helpers.ts';
+import { alive, makeStagingEnv, suite, type Ran, type StagingEnv } from './helpers.ts';
 
 let repo: TempRepo;
 let env: StagingEnv | undefined;
@@ -20,15 +20,20 @@ beforeAll(async () => {
 });
 afterAll(() => repo.cleanup());
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await env?.cleanup();
   env = undefined;
 });
 const setup = async (vars: Record<string, string> = {}) => (env = await makeStagingEnv(repo, vars));
 
-/** What the worker's finish handler does after a finished run: end the job, then advance(). */
-async function finish(e: StagingEnv) {
-  await e.finishJobs(e.taskId);
-  return advance(e, e.taskId);
+/** What advance() did after the finish handler recorded the run. */
+function advanced(ran: Ran) {
+  return ran.launch.kind === 'finished' && ran.launch.finish.kind === 'recorded' ? ran.launch.finish.advance : null;
+}
+
+/** Let the worker claim the (deferred) job again now. */
+async function requeue(e: StagingEnv) {
+  await e.store.db.updateTable('jobs').set({ state: 'queued', not_before: null }).where('id', '=', (await e.job()).id).execute();
 }
 
 function verdictLines(text: string): string[] {
@@ -39,18 +44,18 @@ describe('suite executed: the exit code decides', () => {
   it('TC-04 passing suite: one staging_status: PASSED line, the gate passes, validated_sha = the tested commit', async () => {
     const e = await setup(); // ORCH_STAGING_SUITE_CMD empty: the sample repo's own `npm test`
     const tip = await repo.git('rev-parse', repo.branch);
-    const outcome = await e.run();
-    expect(outcome).toMatchObject({ kind: 'finished', status: 'PASSED', failClosed: false, exitCode: 0, commit: tip, validatedSha: tip });
+    const ran = await e.run();
+    expect(ran).toMatchObject({ kind: 'finished', status: 'PASSED', failClosed: false, exitCode: 0, commit: tip, validatedSha: tip });
     const text = e.artifact() as string;
     expect(verdictLines(text)).toEqual(['staging_status: PASSED']);
     expect(text).toContain(`- Command: \`npm test\` (from package.json)`);
     expect(text).toContain(`- Commit: \`${tip}\``);
     expect(text).toContain('sample: 1 test passed');
     expect((await e.task()).validated_sha).toBe(tip);
-    const result = await finish(e);
+    const result = advanced(ran);
     expect(result).toMatchObject({ outcome: 'advanced', from: 'deploy-staging', to: 'deploy' });
     // The merge gate follows: the rebase is a no-op on the commit this run validated, so it merges without re-testing.
-    expect(result.gateResults).toMatchObject([
+    expect(result?.gateResults).toMatchObject([
       { checkId: 'check_staging_status', verdict: 'pass' },
       { checkId: 'check_branch_mergeable', verdict: 'pass', detail: { skippedRetest: true, merged: true, testedHead: tip } },
     ]);
@@ -59,11 +64,10 @@ describe('suite executed: the exit code decides', () => {
   it('TC-05 failing suite: rollback to development and a developer job, FAILED clears validated_sha', async () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('fail.sh') });
     await e.store.db.updateTable('tasks').set({ validated_sha: 'f'.repeat(40) }).execute();
-    const outcome = await e.run();
-    expect(outcome).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: false, exitCode: 1, validatedSha: null });
+    const ran = await e.run();
+    expect(ran).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: false, exitCode: 1, validatedSha: null });
     expect((await e.task()).validated_sha).toBeNull();
-    const result = await finish(e);
-    expect(result).toMatchObject({ outcome: 'rolled-back', from: 'deploy-staging', to: 'development' });
+    expect(advanced(ran)).toMatchObject({ outcome: 'rolled-back', from: 'deploy-staging', to: 'development' });
     const jobs = await jobsForTask(e.store.db, e.taskId);
     expect(jobs.map((j) => [j.stage, j.agent, j.state])).toEqual([
       ['deploy-staging', 'deployer', 'succeeded'],
@@ -72,34 +76,13 @@ describe('suite executed: the exit code decides', () => {
     expect(await alertsForTask(e.store.db, e.taskId)).toEqual([]);
   });
 
-  it('TC-05 the DB rows after a FAILED run match those after a FAILED LLM deployer verdict', async () => {
-    /** Everything advance() wrote, without ids, times and the artifact's line number in the reason. */
-    const rows = async (e: StagingEnv) => ({
-      task: await e.task().then((t) => [t.stage, t.state, t.version, t.validated_sha]),
-      transitions: (await transitionsForTask(e.store.db, e.taskId)).map((t) => [t.from_stage, t.to_stage, t.kind, t.reason?.replace(/ line \d+/, '')]),
-      gates: (await gateResultsForTask(e.store.db, e.taskId)).map((g) => [g.from_stage, g.to_stage, g.check_id, g.verdict, JSON.parse(g.detail ?? '{}').value]),
-      jobs: (await jobsForTask(e.store.db, e.taskId)).map((j) => [j.stage, j.agent, j.state, j.attempt, j.infra_attempts]),
-      alerts: (await alertsForTask(e.store.db, e.taskId)).length,
-    });
-    const runner = await setup({ ORCH_STAGING_SUITE_CMD: suite('fail.sh') });
-    expect(await runner.run()).toMatchObject({ kind: 'finished', status: 'FAILED' });
-    expect(await finish(runner)).toMatchObject({ outcome: 'rolled-back' });
-    const runnerRows = await rows(runner);
-    await runner.cleanup();
-    // The LLM deployer's path: its artifact, written as the role card asks, then the same finish.
-    const llm = await setup();
-    llm.write(llm.taskId, '15-staging-log.md', '# Staging log\n\nRan `npm test` at the branch tip: 1 test failed.\n\nstaging_status: FAILED\n');
-    expect(await finish(llm)).toMatchObject({ outcome: 'rolled-back' });
-    expect(await rows(llm)).toEqual(runnerRows);
-    expect(runnerRows.transitions).toEqual([['deploy-staging', 'development', 'rollback', 'check_staging_status: staging_status: FAILED (15-staging-log.md)']]);
-  });
-
   it('PASSED on a worktree with uncommitted changes is a verdict, but validates no commit', async () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('pass.sh') });
+    await e.stage();
     writeFileSync(`${e.worktree}/greet.js`, 'export const greet = () => "changed";\n');
-    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'PASSED', validatedSha: null });
+    // launchJob stashes what an earlier run left before a job, so only stageSuite can meet this tree.
+    expect(await e.stage()).toMatchObject({ kind: 'finished', status: 'PASSED', validatedSha: null });
     expect(e.artifact()).toContain('uncommitted changes to tracked files');
-    expect((await e.task()).validated_sha).toBeNull();
   });
 
   it('TC-10 the output cannot fake a verdict: its lines stay inert, the parser reads the runner\'s line only', async () => {
@@ -123,8 +106,9 @@ describe('tool errors: deferred, never a verdict', () => {
   ])('%s: DEFER, no rollback, not_before set', async (_name, cmd, cause) => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: cmd(), ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '30' });
     const before = Date.now();
-    const outcome = await e.run();
-    expect(outcome).toMatchObject({ kind: 'deferred', cause, infraAttempt: 1, applied: true });
+    const ran = await e.run();
+    expect(ran).toMatchObject({ kind: 'deferred', cause, infraAttempt: 1 });
+    expect(ran.launch).toMatchObject({ kind: 'finished', report: { agent: 'staging-runner', status: 'deferred' }, finish: { state: 'deferred', advance: null } });
     const job = await e.job();
     expect(job).toMatchObject({ state: 'deferred', infra_attempts: 1, outcome: 'deferred' });
     const notBefore = Date.parse(job.not_before as string);
@@ -147,7 +131,7 @@ describe('tool errors: deferred, never a verdict', () => {
       const listed = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
       expect(listed).toHaveLength(3);
       expect(listed.filter(alive)).toEqual([]);
-      const run = JSON.parse((await e.job()).detail as string).stagingRunner.runs[0];
+      const run = JSON.parse((await e.job()).detail as string).result.stagingRunner.runs[0];
       expect(run).toMatchObject({ result: 'deferred', cause: 'timeout', survivors: 0 });
     } finally {
       for (const pid of existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').map(Number) : []) {
@@ -165,10 +149,13 @@ describe('tool errors: deferred, never a verdict', () => {
       const outcome = await e.run();
       expect(outcome).toMatchObject({ kind: 'deferred', infraAttempt: i + 1 });
       delays.push(Math.round((Date.parse((await e.job()).not_before as string) - t0) / 1000));
-      await e.store.db.updateTable('jobs').set({ state: 'queued' }).where('id', '=', (await e.job()).id).execute(); // the worker picks it up again
+      await requeue(e); // its time has come: the worker picks it up again
     }
     expect(delays).toEqual([10, 20]);
     expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true, exitCode: 127 });
+    // Every run of the job is kept in its detail, though each finish replaces the result.
+    expect(JSON.parse((await e.job()).detail as string).result.stagingRunner.runs.map((r: { result: string }) => r.result)).toEqual(['deferred', 'deferred', 'exhausted']);
+    expect((await e.job()).infra_attempts).toBe(3);
   });
 });
 
@@ -176,25 +163,29 @@ describe('the infra budget spent', () => {
   it('TC-08 budget exhausted: fail-closed FAILED artifact and exactly one alert, even when the exhausting job is re-run', async () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('missing-command.sh'), ORCH_STAGING_RUNNER_INFRA_RETRIES: '1' });
     expect(await e.run()).toMatchObject({ kind: 'deferred', infraAttempt: 1 });
-    await e.store.db.updateTable('jobs').set({ state: 'queued' }).execute();
-    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true });
-    const text = e.artifact() as string;
-    expect(verdictLines(text)).toEqual(['staging_status: FAILED']);
-    expect(text).toContain('failed closed');
-    // The worker died before finishing the job; the reaper re-queues it and it runs again.
-    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true });
+    await requeue(e);
+    // The exhausting run's worker loses its lease before it finishes (the reaper took the job):
+    // the artifact is written, nothing is recorded, and the job runs again.
+    const job = await e.job();
+    const lost = await e.run({ onClaimed: async () => void (await takeOverLease(e.store.db, await e.job(), 'reaper', new Date(Date.now() + 60_000).toISOString())) });
+    expect(lost).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true, launch: { finish: { kind: 'lease-lost' } } });
+    expect(verdictLines(e.artifact() as string)).toEqual(['staging_status: FAILED']);
+    expect(e.artifact()).toContain('failed closed');
+    expect(await alertsForTask(e.store.db, e.taskId)).toEqual([]);
+    await e.store.db.updateTable('jobs').set({ state: 'queued', lease_owner: null, lease_expires_at: null }).where('id', '=', job.id).execute();
+    const ran = await e.run();
+    expect(ran).toMatchObject({ kind: 'finished', status: 'FAILED', failClosed: true });
+    expect(advanced(ran)).toMatchObject({ outcome: 'rolled-back', to: 'development' });
     const alerts = await alertsForTask(e.store.db, e.taskId);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ kind: 'staging-infra-exhausted', dedupe_key: `staging-infra-exhausted:task-${e.taskId}:job-${(await e.job()).id}` });
-    const result = await finish(e);
-    expect(result).toMatchObject({ outcome: 'rolled-back', to: 'development' });
+    expect(alerts[0]).toMatchObject({ kind: 'staging-infra-exhausted', dedupe_key: `staging-infra-exhausted:task-${e.taskId}:job-${job.id}` });
     expect((await gateResultsForTask(e.store.db, e.taskId)).map((g) => [g.check_id, g.verdict])).toEqual([['check_staging_status', 'fail']]);
-    expect(await alertsForTask(e.store.db, e.taskId)).toHaveLength(1);
+    expect(await jobsForTask(e.store.db, e.taskId)).toMatchObject([{ id: job.id, state: 'succeeded', infra_attempts: 2 }, { stage: 'development' }]);
   });
 });
 
 describe('cancellation', () => {
-  it('orch cancelling the run (its shutdown) decides nothing: no artifact, no infra attempt, the job untouched', async () => {
+  it('orch cancelling the run (its shutdown) decides nothing: no artifact, no infra attempt, nothing recorded', async () => {
     const dir = tempDir('orch-staging-');
     const pids = `${dir.path}/pids`;
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('hang-with-orphans.sh', pids), ORCH_STAGING_RUNNER_TIMEOUT_S: '30' });
@@ -202,7 +193,8 @@ describe('cancellation', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300);
       expect(await e.run({ signal: controller.signal })).toMatchObject({ kind: 'cancelled' });
-      expect(await e.job()).toMatchObject({ state: 'queued', infra_attempts: 0, not_before: null });
+      // Still the worker's to release (its shutdown does), untouched by the run.
+      expect(await e.job()).toMatchObject({ state: 'running', infra_attempts: 0, not_before: null, detail: null });
       expect(e.artifact()).toBeNull();
       expect(readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(alive)).toEqual([]);
       expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
@@ -221,25 +213,26 @@ describe('never-raise', () => {
     const folder = `${e.home}/tasks/${e.taskId}`;
     rmSync(folder, { recursive: true, force: true });
     writeFileSync(folder, 'a file where the task folder should be\n');
-    const outcome = await e.run();
-    expect(outcome).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining(`cannot write the artifact ${folder}/15-staging-log.md`) });
-    expect(await e.job()).toMatchObject({ state: 'queued', not_before: null });
+    const ran = await e.run();
+    expect(ran).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining(`cannot write the artifact ${folder}/15-staging-log.md`) });
+    // The LLM deployer took the job (and failed on the same folder: its run is recorded, the job retried).
+    expect(ran.launch).toMatchObject({ kind: 'finished', report: { agent: 'deployer', transport: 'llm', detail: { fallbackFrom: 'staging-runner' } } });
     expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 1, fallbacks: 1, passed: 0 });
   });
 
-  it('no suite to run (no ORCH_STAGING_SUITE_CMD, no test script): LLM fallback, counted', async () => {
+  it('no suite to run (no ORCH_STAGING_SUITE_CMD, no test script): LLM fallback', async () => {
     const e = await setup();
+    await e.stage();
     writeFileSync(`${e.worktree}/package.json`, '{"name":"no-tests"}\n');
-    expect(await e.run()).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining('no staging suite') });
-    expect(await stagingCounters(e.store.db)).toMatchObject({ fallbacks: 1 });
+    expect(await e.stage()).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining('no staging suite') });
   });
 });
 
 describe('the artifact', () => {
   it('TC-11 secret-looking env values are masked, and orch\'s own settings never reach the suite', async () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('print-env.sh') });
-    const vars = { ...process.env, DEPLOY_TOKEN: 'tok-4f9a2b', DB_PASSWORD: 'hunter22', PLAIN_VALUE: 'visible', ORCH_HOME: e.home };
-    expect(await e.run({ env: vars })).toMatchObject({ kind: 'finished', status: 'PASSED' });
+    for (const [key, value] of Object.entries({ DEPLOY_TOKEN: 'tok-4f9a2b', DB_PASSWORD: 'hunter22', PLAIN_VALUE: 'visible', ORCH_HOME: e.home })) vi.stubEnv(key, value);
+    expect(await e.run()).toMatchObject({ kind: 'finished', status: 'PASSED' });
     const text = e.artifact() as string;
     expect(text).toContain('token=*** password=*** plain=visible');
     expect(text).toContain('leaked *** on stderr');
