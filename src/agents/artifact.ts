@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { verdictKey } from '../pipeline/verdict-keys.ts';
-import { maskSecrets } from './secrets.ts';
+import { maskSecrets } from '../secrets/mask.ts';
 
 export interface ArtifactSection {
   readonly heading: string;

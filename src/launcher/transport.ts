@@ -3,7 +3,7 @@
 // CLI, an LLM SDK or an LLM API.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { maskSecrets } from '../agents/secrets.ts';
+import { maskSecrets } from '../secrets/mask.ts';
 import { CONFIG_KEYS } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import { artifactPath } from '../pipeline/paths.ts';

@@ -7,7 +7,7 @@ import { shellExitCode, type RunResult } from '../proc/index.ts';
 import { renderStagingLog, writeArtifactAtomic } from './artifact.ts';
 import type { SuiteCommand } from './command.ts';
 import { STAGING_STAGE } from './intercept.ts';
-import { maskSecrets, secretValues } from './mask.ts';
+import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import type { StagingDecision } from './outcome.ts';
 import type { RecordInput, RunRecord } from './record.ts';
@@ -43,7 +43,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
   const status = decision.action === 'verdict' ? decision.status : 'FAILED';
   const note = commitNote(c.before, c.after);
   const secrets = secretValues(c.env);
-  const mask = (text: string) => maskSecrets(text, secrets);
+  const mask = (text: string) => maskValues(text, secrets);
   const tails = boundTails(mask(result.stdoutTail), mask(result.stderrTail));
   const role = roleForStage(STAGING_STAGE);
   if (!role) throw new OrchError(ERROR_CODES.STAGING_FAILED, `no role produces the ${STAGING_STAGE} artifact`);

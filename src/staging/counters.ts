@@ -3,7 +3,7 @@
 // written by the finish handler (a fallback's entry rides along with the LLM deployer's run).
 import type { Config } from '../config/keys.ts';
 import type { Db } from '../store/tx.ts';
-import { maskSecrets, secretValues } from './mask.ts';
+import { maskSecrets } from '../secrets/mask.ts';
 import { recordedRuns, runRecordSchema } from './record.ts';
 
 export interface StagingCounters {
@@ -51,7 +51,7 @@ export async function stagingRunnerStatus(config: Config, db: Db) {
   return {
     enabled: config.ORCH_STAGING_RUNNER_ENABLED,
     repos: [...config.ORCH_STAGING_RUNNER_REPOS],
-    suite_cmd: config.ORCH_STAGING_SUITE_CMD === '' ? null : maskSecrets(config.ORCH_STAGING_SUITE_CMD, secretValues(process.env)),
+    suite_cmd: config.ORCH_STAGING_SUITE_CMD === '' ? null : maskSecrets(config.ORCH_STAGING_SUITE_CMD),
     timeout_s: config.ORCH_STAGING_RUNNER_TIMEOUT_S,
     infra_retries: config.ORCH_STAGING_RUNNER_INFRA_RETRIES,
     retry_backoff_s: config.ORCH_STAGING_RUNNER_RETRY_BACKOFF_S,

@@ -6,7 +6,7 @@ import { ERROR_CODES, OrchError, errorMessage, isOrchError } from '../errors.ts'
 import { resolveSuiteCommand } from './command.ts';
 import { conclude } from './conclude.ts';
 import { STAGING_STAGE } from './intercept.ts';
-import { maskSecrets, secretValues } from './mask.ts';
+import { maskValues, secretValues } from '../secrets/mask.ts';
 import { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';
 import { classifyRun, decideStagingOutcome } from './outcome.ts';
 import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
@@ -38,7 +38,7 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
   const facts: RunRecord = {
     at: now().toISOString(),
     result: 'passed',
-    reason: maskSecrets(decision.reason, secretValues(env)),
+    reason: maskValues(decision.reason, secretValues(env)),
     exitCode: result.exitCode,
     signal: result.signal,
     durationMs: result.durationMs,
@@ -70,7 +70,7 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
 function fallback(deps: StagingDeps, error: unknown, at: string): StagedRun & { outcome: { kind: 'fallback' } } {
   const errno = (error as NodeJS.ErrnoException | null)?.code;
   const code = isOrchError(error) ? error.code : typeof errno === 'string' ? errno : ERROR_CODES.STAGING_FAILED;
-  const reason = maskSecrets(errorMessage(error), secretValues(deps.env ?? process.env));
+  const reason = maskValues(errorMessage(error), secretValues(deps.env ?? process.env));
   return { outcome: { kind: 'fallback', reason, code }, record: { run: { at, result: 'fallback', reason, cause: code } } };
 }
 

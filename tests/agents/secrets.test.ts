@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderArtifact } from '../../src/agents/artifact.ts';
-import { isSecretName, maskSecrets } from '../../src/agents/secrets.ts';
+import { isSecretName, maskSecrets } from '../../src/secrets/mask.ts';
 import { parseVerdict } from '../../src/pipeline/verdict.ts';
 
 describe('secret masking', () => {

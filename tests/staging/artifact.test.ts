@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseVerdict } from '../../src/pipeline/verdict.ts';
 import { renderStagingLog, type StagingLog } from '../../src/staging/artifact.ts';
-import { maskSecrets, secretValues } from '../../src/staging/mask.ts';
+import { maskValues, secretValues } from '../../src/secrets/mask.ts';
 import { boundTails, cleanOutput, lastBytes, shareBudget, TAIL_BUDGET_BYTES } from '../../src/staging/tail.ts';
 
 const LOG: StagingLog = {
@@ -70,7 +70,7 @@ describe('masking', () => {
   it('TC-11 values of secret-looking keys are masked, longest first; short and plain values are not', () => {
     const secrets = secretValues({ API_TOKEN: 'tok-123456', github_token: 'ghp_abcdef', MY_KEY: 'tok-123456-long', DB_PASSWORD: 'pw-9999', ADMIN_PASSWORD_FILE: '/run/secret', AWS_SECRET: 'xyz', PATH: '/usr/bin', KEYBOARD: 'qwerty-1' });
     expect(secrets).toEqual(['tok-123456-long', '/run/secret', 'tok-123456', 'ghp_abcdef', 'pw-9999']);
-    expect(maskSecrets('a tok-123456-long b tok-123456 c ghp_abcdef d pw-9999 e xyz qwerty-1', secrets)).toBe('a *** b *** c *** d *** e xyz qwerty-1');
+    expect(maskValues('a tok-123456-long b tok-123456 c ghp_abcdef d pw-9999 e xyz qwerty-1', secrets)).toBe('a *** b *** c *** d *** e xyz qwerty-1');
   });
 });
 

@@ -1,0 +1,34 @@
+// Secrets never reach an artifact or a stored detail: the values of environment variables whose
+// names look secret (*_TOKEN, *_KEY, *_SECRET, *PASSWORD*, any case) are masked wherever they
+// appear. One helper for every writer: the LLM transport, the reserved agents, the staging runner.
+
+/** Names whose values are secret. Case-insensitive: `db_password` is as secret as `DB_PASSWORD`. */
+export function isSecretName(name: string): boolean {
+  const upper = name.toUpperCase();
+  return upper.endsWith('_TOKEN') || upper.endsWith('_KEY') || upper.endsWith('_SECRET') || upper.includes('PASSWORD');
+}
+
+export const MASK = '***';
+/** Shorter values would mask ordinary words and digits all over a log; they are not real secrets. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** The secret values of `env`, longest first (so a secret containing another is masked whole). */
+export function secretValues(env: Readonly<Record<string, string | undefined>>): readonly string[] {
+  const values = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.length >= MIN_SECRET_LENGTH && isSecretName(name)) values.add(value);
+  }
+  return Object.freeze([...values].sort((a, b) => b.length - a.length));
+}
+
+/** `text` with every value of `secrets` (from secretValues: computed once for many texts) replaced by ***. */
+export function maskValues(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+  return out;
+}
+
+/** `text` with every secret value of `env` replaced by ***. */
+export function maskSecrets(text: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return maskValues(text, secretValues(env));
+}
