@@ -37,7 +37,7 @@ describe('launchJob on deploy-staging', () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('pass.sh'), ORCH_STAGING_RUNNER_REPOS: ` , nope,${repo.dir} ` });
     const ran = await e.run();
     expect(transport).not.toHaveBeenCalled();
-    expect(ran).toMatchObject({ kind: 'finished', status: 'PASSED', launch: { kind: 'finished', report: { agent: 'staging-runner', transport: 'deterministic', status: 'ok' } } });
+    expect(ran).toMatchObject({ kind: 'finished', status: 'PASSED', launch: { kind: 'finished', report: { agent: 'staging-runner', transport: 'deterministic', status: 'ok', detail: { spawned: { count: 1 } } } } });
     const record = await e.record(e.taskId);
     expect(record.runs.map((r) => [r.role, r.transport, r.exit_code])).toEqual([['staging-runner', 'deterministic', 0]]);
     expect(record.task).toMatchObject({ stage: 'deploy', validated_sha: await repo.git('rev-parse', repo.branch) });

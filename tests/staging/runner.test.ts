@@ -191,8 +191,13 @@ describe('cancellation', () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: suite('hang-with-orphans.sh', pids), ORCH_STAGING_RUNNER_TIMEOUT_S: '30' });
     try {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 300);
+      let marked = 0;
+      setTimeout(() => {
+        marked = e.holders().length; // the suite's tree carries the job's marker: the reaper could find it
+        controller.abort();
+      }, 300);
       expect(await e.run({ signal: controller.signal })).toMatchObject({ kind: 'cancelled' });
+      expect(marked).toBeGreaterThanOrEqual(3);
       // Still the worker's to release (its shutdown does), untouched by the run.
       expect(await e.job()).toMatchObject({ state: 'running', infra_attempts: 0, not_before: null, detail: null });
       expect(e.artifact()).toBeNull();
