@@ -1,6 +1,7 @@
 // The config schema: every ORCH_* key, assembled from the section each module owns.
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
+import { httpKeys } from './sections/http.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
 import { stagingKeys } from './sections/staging.ts';
@@ -10,6 +11,7 @@ export const CONFIG_KEYS = Object.freeze({
   ...pipelineKeys,
   ...procKeys,
   ...stagingKeys,
+  ...httpKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
