@@ -2,6 +2,7 @@
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
 import { httpKeys } from './sections/http.ts';
+import { mergeKeys, mergeRules } from './sections/merge.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
 import { stagingKeys } from './sections/staging.ts';
@@ -12,10 +13,18 @@ export const CONFIG_KEYS = Object.freeze({
   ...procKeys,
   ...stagingKeys,
   ...httpKeys,
+  ...mergeKeys,
 } satisfies Record<string, KeyDef>);
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
 export type Config = { readonly [K in ConfigKey]: KeyValue<(typeof CONFIG_KEYS)[K]> };
 
-/** Checks that involve more than one key; each returns a message naming the keys, or null. */
-export const CONFIG_RULES: ReadonlyArray<{ keys: readonly ConfigKey[]; check: (c: Config) => string | null }> = [];
+/** A check that involves more than one key: a message naming the keys, or null. */
+export interface ConfigRule {
+  /** The first key is the one the ConfigError names; the message names them all. */
+  readonly keys: readonly ConfigKey[];
+  readonly check: (c: Config) => string | null;
+}
+
+/** Every cross-key check, from the sections that own the keys. */
+export const CONFIG_RULES: readonly ConfigRule[] = [...mergeRules];

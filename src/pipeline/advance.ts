@@ -35,7 +35,7 @@ export interface AdvanceResult {
   readonly alertId: number | null;
 }
 
-/** Evaluate: everything up to the decision, with no writes. Null decision = the stage's job is still pending. */
+/** Evaluate: everything up to the decision, writing no task records (a check may act outside them: the merge gate moves git refs). Null decision = the stage's job is still pending. */
 export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
   const task = await getTask(deps.store.db, taskId);
   if (task.state !== 'active') {
@@ -50,13 +50,13 @@ export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ tas
   if (lastJob && PENDING_JOB_STATES.includes(lastJob.state)) {
     return { task, decision: null, waitReason: `job ${lastJob.id} (${lastJob.agent}) is ${lastJob.state}: the gate is evaluated once it has finished`, lastJobId: lastJob.id };
   }
-  const ctx = { task, config: deps.config, taskDir: taskDir(deps.config, task.id), repo: task.repo };
+  const ctx = { task, config: deps.config, taskDir: taskDir(deps.config, task.id), repo: task.repo, store: deps.store };
   const outcomes = await evaluateGate(ctx, from, forward.to);
   const decision = decide({
     taskId: task.id,
     from,
     outcomes,
-    lastJob: lastJob ? { id: lastJob.id, attempt: lastJob.attempt } : null,
+    lastJob: lastJob ? { id: lastJob.id, attempt: lastJob.attempt, infraAttempts: lastJob.infra_attempts } : null,
     verdictReruns: deps.config.ORCH_VERDICT_RERUNS,
   });
   return { task, decision, waitReason: '', lastJobId: lastJob?.id ?? null };

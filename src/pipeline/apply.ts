@@ -3,14 +3,14 @@
 import { VersionConflictError } from '../errors.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
 import { insertGateResults, insertTransition } from '../store/repos/history.ts';
-import { cancelWaitingJobs, insertJob } from '../store/repos/jobs.ts';
+import { cancelWaitingJobs, insertJob, type NewJobInput } from '../store/repos/jobs.ts';
 import { updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
 import { archiveStageArtifact } from './artifacts.ts';
 import type { AdvanceDeps } from './advance.ts';
-import type { Decision } from './decide.ts';
+import type { Decision, JobPlan } from './decide.ts';
 import { requireTransition } from './transitions.ts';
 
 export interface Applied {
@@ -18,6 +18,14 @@ export interface Applied {
   readonly transitionId: number | null;
   readonly jobId: number | null;
   readonly alertId: number | null;
+}
+
+/** The row for a planned job; an infra re-queue waits `deferred` until its backoff has passed. */
+function jobInput(taskId: number, plan: JobPlan, at: string): NewJobInput {
+  const base = { taskId, stage: plan.stage, agent: plan.agent, attempt: plan.attempt, at };
+  if (!plan.infra) return base;
+  const notBefore = new Date(Date.parse(at) + plan.infra.delayMs).toISOString();
+  return { ...base, notBefore, infraAttempts: plan.infra.attempt, detail: { requeue: 'infra', checkId: plan.infra.checkId, infraAttempt: plan.infra.attempt } };
 }
 
 function patchFor(decision: Decision): TaskPatch {
@@ -53,7 +61,7 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
       at,
     });
     if (edge || decision.outcome === 'blocked') await cancelWaitingJobs(trx, task.id, `task ${decision.outcome}: ${decision.reason}`);
-    const job = decision.nextJob ? await insertJob(trx, { taskId: task.id, ...decision.nextJob, at }) : null;
+    const job = decision.nextJob ? await insertJob(trx, jobInput(task.id, decision.nextJob, at)) : null;
     const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert, at }) : null;
     return { version: task.version + 1, transitionId: transition?.id ?? null, jobId: job?.id ?? null, alertId: alert?.id ?? null };
   });

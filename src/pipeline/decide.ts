@@ -1,8 +1,9 @@
 // The gate decision, a pure function: check outcomes (+ the stage's last job and the re-run
 // budget) -> what to do. No IO here; apply.ts writes the decision.
 import type { CheckOutcome } from './gates/evaluate.ts';
-import { DEFER_CAUSES } from './gates/types.ts';
+import { DEFER_CAUSES, type InfraRetryPolicy } from './gates/types.ts';
 import type { GateResultInput } from '../store/repos/history.ts';
+import { annotate, infraStep } from './infra-retry.ts';
 import { roleForStage, type Stage } from './stages.ts';
 import { forwardEdge, rollbackEdge, type Transition } from './transitions.ts';
 
@@ -20,8 +21,8 @@ export interface DecisionInput {
   readonly taskId: number;
   readonly from: Stage;
   readonly outcomes: readonly CheckOutcome[];
-  /** The newest job of the current stage, if one ran. */
-  readonly lastJob: { readonly id: number; readonly attempt: number } | null;
+  /** The newest job of the current stage, if one ran; `infraAttempts` = infra re-queues so far. @default infraAttempts 0 */
+  readonly lastJob: { readonly id: number; readonly attempt: number; readonly infraAttempts?: number } | null;
   /** ORCH_VERDICT_RERUNS. */
   readonly verdictReruns: number;
 }
@@ -30,10 +31,12 @@ export interface JobPlan {
   readonly stage: Stage;
   readonly agent: string;
   readonly attempt: number;
+  /** An infra re-queue: the job waits `deferred` until now + delayMs, carrying the re-queue count. */
+  readonly infra?: { readonly attempt: number; readonly delayMs: number; readonly checkId: string };
 }
 
 export interface AlertPlan {
-  readonly kind: 'gate-failed' | 'verdict-exhausted';
+  readonly kind: 'gate-failed' | 'verdict-exhausted' | 'infra-exhausted';
   readonly dedupeKey: string;
   readonly message: string;
 }
@@ -73,6 +76,7 @@ export function decide(input: DecisionInput): Decision {
   const { checkId, result } = stopped;
   if (result.verdict === 'fail') return failure(input, forward, records, `${checkId}: ${result.reason}`, null);
 
+  if (result.retry) return infraDecision(input, forward, records, checkId, result.reason, result.retry);
   if (!VERDICT_CAUSES.has(result.detail?.cause)) {
     return { guarded: forward, outcome: 'deferred', transition: null, reason: `${checkId}: ${result.reason}`, records, nextJob: null, alert: null };
   }
@@ -87,6 +91,22 @@ export function decide(input: DecisionInput): Decision {
   const reason = `${checkId}: ${result.reason}; still no usable verdict after ${input.verdictReruns} re-run(s): failing closed`;
   const closed = records.map((r) => (r.checkId === checkId && r.verdict === 'defer' ? { ...r, verdict: 'fail' as const, reason, detail: { ...r.detail, failClosed: true } } : r));
   return failure(input, forward, closed, reason, 'verdict-exhausted');
+}
+
+/** An infra defer: re-queue the stage's job with backoff, or block with one alert once exhausted. */
+function infraDecision(input: DecisionInput, guarded: Transition, records: readonly GateResultInput[], checkId: string, why: string, policy: InfraRetryPolicy): Decision {
+  const step = infraStep(policy, input.lastJob?.infraAttempts ?? 0);
+  const annotated = annotate(records, checkId, step);
+  if (step.kind === 'requeue') {
+    const reason = `${checkId}: ${why}; infra re-queue ${step.attempt} of ${step.of} on ${input.from} in ${step.delayMs / 1000}s`;
+    const role = jobFor(input.from, input.lastJob?.attempt ?? 1);
+    const nextJob = role ? { ...role, infra: { attempt: step.attempt, delayMs: step.delayMs, checkId } } : null;
+    return { guarded, outcome: 'deferred', transition: null, reason, records: annotated, nextJob, alert: null };
+  }
+  const reason = `${checkId}: ${why}; infra retries exhausted after ${step.attempts} re-queue(s): blocked until \`orch task retry ${input.taskId}\``;
+  const episode = `task-${input.taskId}:${input.from}:job-${input.lastJob?.id ?? 'none'}`;
+  const alert = { kind: 'infra-exhausted' as const, dedupeKey: `infra-exhausted:${episode}`, message: `task ${input.taskId} blocked on ${input.from}: ${reason}` };
+  return { guarded, outcome: 'blocked', transition: null, reason, records: annotated, nextJob: null, alert };
 }
 
 /** A failed gate: roll back where STAGE_TRANSITIONS has the edge, otherwise block the task. */

@@ -2,9 +2,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { OrchError, ERROR_CODES } from '../errors.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_merge_locks.ts';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001_initial': m001,
+  '002_merge_locks': m002,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

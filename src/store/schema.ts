@@ -89,6 +89,15 @@ export interface AlertsTable {
   resolved_at: string | null;
 }
 
+/** A repository's merge lock while a merge gate holds it (migrations/002_merge_locks.ts). */
+export interface MergeLocksTable {
+  repo: string;
+  holder: string;
+  task_id: number | null;
+  acquired_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   tasks: TasksTable;
   jobs: JobsTable;
@@ -96,6 +105,7 @@ export interface Database {
   transitions: TransitionsTable;
   gate_results: GateResultsTable;
   alerts: AlertsTable;
+  merge_locks: MergeLocksTable;
 }
 
 export type Task = Selectable<TasksTable>;
@@ -107,3 +117,4 @@ export type AgentRun = Selectable<AgentRunsTable>;
 export type TransitionRow = Selectable<TransitionsTable>;
 export type GateResultRow = Selectable<GateResultsTable>;
 export type Alert = Selectable<AlertsTable>;
+export type MergeLockRow = Selectable<MergeLocksTable>;

@@ -30,24 +30,35 @@ export interface TempRepoOptions {
 
 const IDENTITY = ['-c', 'user.name=orch-test', '-c', 'user.email=orch-test@example.invalid', '-c', 'commit.gpgsign=false'];
 
-export async function makeTempRepo(options: TempRepoOptions = {}): Promise<TempRepo> {
-  const root = mkdtempSync(join(tmpdir(), 'orch-repo-'));
+function tempRepoAt(root: string, branch: string): TempRepo {
   const dir = join(root, 'repo');
-  cpSync(join(FIXTURES, options.fixture ?? 'sample'), dir, { recursive: true });
   const run = async (...args: string[]) =>
     (await execa('git', [...IDENTITY, '-C', dir, ...args], { env: { GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' } })).stdout;
-  const branch = options.branch ?? 'feature/change';
-  await run('init', '--quiet', '--initial-branch=main');
-  await run('add', '--all');
-  await run('commit', '--quiet', '-m', 'sample project');
-  await run('checkout', '--quiet', '-b', branch);
   const commit = async (file: string, content: string, message = `change ${file}`) => {
     writeFileSync(join(dir, file), content);
     await run('add', '--', file);
     await run('commit', '--quiet', '-m', message);
     return run('rev-parse', 'HEAD');
   };
-  for (let i = 0; i < (options.featureCommits ?? 1); i++) await commit(`change-${i}.txt`, `change ${i}\n`);
-  await run('checkout', '--quiet', 'main');
   return { dir, base: 'main', branch, git: run, commit, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export async function makeTempRepo(options: TempRepoOptions = {}): Promise<TempRepo> {
+  const root = mkdtempSync(join(tmpdir(), 'orch-repo-'));
+  const repo = tempRepoAt(root, options.branch ?? 'feature/change');
+  cpSync(join(FIXTURES, options.fixture ?? 'sample'), repo.dir, { recursive: true });
+  await repo.git('init', '--quiet', '--initial-branch=main');
+  await repo.git('add', '--all');
+  await repo.git('commit', '--quiet', '-m', 'sample project');
+  await repo.git('checkout', '--quiet', '-b', repo.branch);
+  for (let i = 0; i < (options.featureCommits ?? 1); i++) await repo.commit(`change-${i}.txt`, `change ${i}\n`);
+  await repo.git('checkout', '--quiet', 'main');
+  return repo;
+}
+
+/** A byte copy of `source` (work tree and .git) in a new temp folder: no git runs, so it is cheap. */
+export function copyTempRepo(source: TempRepo): TempRepo {
+  const root = mkdtempSync(join(tmpdir(), 'orch-repo-'));
+  cpSync(source.dir, join(root, 'repo'), { recursive: true });
+  return tempRepoAt(root, source.branch);
 }

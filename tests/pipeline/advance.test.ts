@@ -40,7 +40,9 @@ const PASSING: Record<string, [string, string]> = {
 
 describe('advance', () => {
   it('walks a task from analysis to done, one transition, gate record and job per step', async () => {
-    const e = await setup();
+    // Its own repo: the merge gate on deploy-staging -> deploy merges the branch into main.
+    // The re-test is the sample's suite itself (`npm test` runs `node test.js`), minus npm's start-up.
+    const e = await setup({ featureCommits: 1, env: { ORCH_MERGE_RETEST_CMD: 'node test.js' } });
     const id = await e.add();
     const seen: string[] = [];
     for (;;) {
@@ -67,7 +69,9 @@ describe('advance', () => {
       'check_branch_has_commits:pass',
       'check_review_status:pass',
       'check_test_status:pass',
+      'check_coverage:pass',
       'check_staging_status:pass',
+      'check_branch_mergeable:pass',
       'check_deploy_status:pass',
       'check_monitor_status:pass',
     ]);
@@ -75,6 +79,7 @@ describe('advance', () => {
       'analyst', 'architect', 'developer', 'reviewer', 'tester', 'deployer', 'deploy-finalizer', 'post-deploy-monitor',
     ]);
     expect(await getTask(e.store.db, id)).toMatchObject({ stage: 'done', state: 'done', version: 8 });
+    expect(await e.repo.git('rev-parse', 'main')).toBe(await e.repo.git('rev-parse', e.repo.branch));
   });
 
   it('waits while the stage job is pending, writing nothing', async () => {

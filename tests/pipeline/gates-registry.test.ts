@@ -9,8 +9,8 @@ describe('QG_CHECKS', () => {
     expect(QG_CHECKS).toEqual({
       'development->review': ['check_branch_has_commits'],
       'review->testing': ['check_review_status'],
-      'testing->deploy-staging': ['check_test_status'],
-      'deploy-staging->deploy': ['check_staging_status'],
+      'testing->deploy-staging': ['check_test_status', 'check_coverage'],
+      'deploy-staging->deploy': ['check_staging_status', 'check_branch_mergeable'],
       'deploy->post-deploy': ['check_deploy_status'],
       'post-deploy->done': ['check_monitor_status'],
     });

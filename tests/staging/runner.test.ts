@@ -49,7 +49,11 @@ describe('suite executed: the exit code decides', () => {
     expect((await e.task()).validated_sha).toBe(tip);
     const result = await finish(e);
     expect(result).toMatchObject({ outcome: 'advanced', from: 'deploy-staging', to: 'deploy' });
-    expect(result.gateResults).toMatchObject([{ checkId: 'check_staging_status', verdict: 'pass' }]);
+    // The merge gate follows: the rebase is a no-op on the commit this run validated, so it merges without re-testing.
+    expect(result.gateResults).toMatchObject([
+      { checkId: 'check_staging_status', verdict: 'pass' },
+      { checkId: 'check_branch_mergeable', verdict: 'pass', detail: { skippedRetest: true, merged: true, testedHead: tip } },
+    ]);
   });
 
   it('TC-05 failing suite: rollback to development and a developer job, FAILED clears validated_sha', async () => {

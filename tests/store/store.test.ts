@@ -25,7 +25,7 @@ describe('store', () => {
     const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(t.store.db);
     expect(fk.rows[0]?.foreign_keys).toBe(1);
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(t.store.db);
-    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'tasks', 'transitions']);
+    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'merge_locks', 'tasks', 'transitions']);
   });
 
   it('migrating an already migrated file again changes nothing', async () => {

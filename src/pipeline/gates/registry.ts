@@ -1,5 +1,7 @@
 // QG_CHECKS: for each forward transition "from->to", the ordered check ids that guard it; and the
 // check function of each id. Adding a check is one line in REGISTRATIONS.
+import { checkCoverage } from '../../coverage/check.ts';
+import { checkBranchMergeable } from '../../merge/check.ts';
 import { forwardEdge, transitionKey } from '../transitions.ts';
 import { isStage } from '../stages.ts';
 import { checkBranchHasCommits } from './git-checks.ts';
@@ -17,7 +19,9 @@ const REGISTRATIONS: ReadonlyArray<readonly [string, string, GateCheck]> = [
   ['development->review', 'check_branch_has_commits', checkBranchHasCommits],
   ['review->testing', 'check_review_status', checkReviewStatus],
   ['testing->deploy-staging', 'check_test_status', checkTestStatus],
+  ['testing->deploy-staging', 'check_coverage', checkCoverage],
   ['deploy-staging->deploy', 'check_staging_status', checkStagingStatus],
+  ['deploy-staging->deploy', 'check_branch_mergeable', checkBranchMergeable],
   ['deploy->post-deploy', 'check_deploy_status', checkDeployStatus],
   ['post-deploy->done', 'check_monitor_status', checkMonitorStatus],
 ];

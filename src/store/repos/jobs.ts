@@ -16,9 +16,13 @@ export interface NewJobInput {
   readonly detail?: object;
   /** Creation time; one transaction's rows share one. @default now */
   readonly at?: string;
+  /** A job that must not run before this instant is `deferred` until then. @default null (queued) */
+  readonly notBefore?: string | null;
+  /** Infra re-queues that led to this job (the gate's retry budget counts them). @default 0 */
+  readonly infraAttempts?: number;
 }
 
-/** Enqueue a job in state `queued`. */
+/** Enqueue a job: `queued`, or `deferred` until `notBefore` when one is given. */
 export async function insertJob(db: Db, input: NewJobInput): Promise<Job> {
   return db
     .insertInto('jobs')
@@ -26,10 +30,10 @@ export async function insertJob(db: Db, input: NewJobInput): Promise<Job> {
       task_id: input.taskId,
       stage: input.stage,
       agent: input.agent,
-      state: 'queued',
+      state: input.notBefore ? 'deferred' : 'queued',
       attempt: input.attempt ?? 1,
-      infra_attempts: 0,
-      not_before: null,
+      infra_attempts: input.infraAttempts ?? 0,
+      not_before: input.notBefore ?? null,
       lease_owner: null,
       lease_expires_at: null,
       pid: null,

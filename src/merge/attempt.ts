@@ -1,0 +1,83 @@
+// One merge-gate attempt as data: what was seen and done, for success and failure alike. It is
+// stored as the gate result's detail (gate_results.detail), which the counters are derived from.
+import type { RunResult } from '../proc/index.ts';
+
+export const CLASSIFICATIONS = ['pass', 'red', 'conflict', 'timeout', 'lock-busy', 'other'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** Where a failure was seen: the lock, the rebase, the re-test, moving refs, or the gate itself. */
+export type FailureSource = 'merge-lock' | 'rebase' | 'retest' | 'merge' | 'gate';
+
+export interface RetestSummary {
+  readonly command: readonly string[];
+  /** Which setting the command came from. */
+  readonly source: string;
+  readonly outcome: RunResult['outcome'];
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly durationMs: number;
+  readonly logPath: string | null;
+  readonly killed: number;
+  readonly survivors: number | null;
+  readonly treeKill: boolean;
+}
+
+export interface MergeAttempt {
+  readonly classification: Classification;
+  readonly reason: string;
+  readonly source: FailureSource | null;
+  /** A finer name for an `other` failure: push-rejected, ref-moved, git-error, ... */
+  readonly failure: string | null;
+  /** False when ORCH_MERGE_CLASSIFY_ENABLED is off: every failure then counts as red. */
+  readonly classified: boolean;
+  readonly skippedRetest: boolean;
+  readonly skipReason: string | null;
+  readonly retest: RetestSummary | null;
+  readonly worktree: string | null;
+  readonly branchTip: string | null;
+  readonly baseBefore: string | null;
+  readonly baseAfter: string | null;
+  /** The rebased HEAD that was re-tested (or proven current). */
+  readonly testedHead: string | null;
+  readonly merged: boolean;
+  /** What the merge steps did, one line each, and planner notes. */
+  readonly steps: readonly string[];
+  readonly durationMs: number;
+}
+
+export function summarizeRun(result: RunResult, source: string): RetestSummary {
+  return {
+    command: result.command,
+    source,
+    outcome: result.outcome,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    durationMs: result.durationMs,
+    logPath: result.logPath,
+    killed: result.killed,
+    survivors: result.survivors,
+    treeKill: result.treeKill,
+  };
+}
+
+/** An attempt with nothing done yet, to fill in. */
+export function emptyAttempt(classified: boolean): MergeAttempt {
+  return {
+    classification: 'other',
+    reason: '',
+    source: null,
+    failure: null,
+    classified,
+    skippedRetest: false,
+    skipReason: null,
+    retest: null,
+    worktree: null,
+    branchTip: null,
+    baseBefore: null,
+    baseAfter: null,
+    testedHead: null,
+    merged: false,
+    steps: [],
+    durationMs: 0,
+  };
+}

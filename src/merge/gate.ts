@@ -1,0 +1,110 @@
+// The merge gate (SPEC §7), never-raise: take the repo's merge lock, rebase the task branch onto
+// the base in the task worktree, skip or run the re-test, classify a failure, and on a pass move
+// the base by fast-forward / compare-and-swap (after a push without force when configured).
+// Every path ends in a MergeAttempt; routing it is route.ts's job.
+import type { Config } from '../config/keys.ts';
+import { errorMessage } from '../errors.ts';
+import { branchHead } from '../git/repo.ts';
+import type { Store } from '../store/db.ts';
+import type { Task } from '../store/schema.ts';
+import { ensureTaskWorktree } from '../worktree/ensure.ts';
+import { applyMergePlan } from './apply-merge.ts';
+import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
+import { classifyRetestFailure, retestPassed } from './classify.ts';
+import { checkoutsOf, isAncestor } from './git-facts.ts';
+import { storeMergeLock, type MergeLock } from './lock.ts';
+import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
+import { planMerge } from './plan.ts';
+import { rebaseOntoBase } from './rebase.ts';
+import { runRetest } from './retest.ts';
+import { decideRetestSkip } from './skip.ts';
+
+export interface MergeGateDeps {
+  readonly store: Store;
+  readonly config: Config;
+  /** @default the store's merge_locks table */
+  readonly lock?: MergeLock;
+}
+
+type GateTask = Pick<Task, 'id' | 'repo' | 'branch' | 'base' | 'validated_sha'>;
+
+/** Run the merge gate for `task`; always resolves to an attempt, whatever went wrong. */
+export async function runMergeGate(deps: MergeGateDeps, task: GateTask, options: MergeGateOptions = {}): Promise<MergeAttempt> {
+  const t0 = performance.now();
+  let opts: ResolvedMergeGateOptions | null = null;
+  let attempt: MergeAttempt;
+  try {
+    opts = resolveMergeGateOptions(deps.config, task.id, options);
+    attempt = await lockedAttempt(deps, task, opts);
+  } catch (error) {
+    attempt = { ...emptyAttempt(opts?.switches.classify ?? true), source: 'gate', failure: 'gate-error', reason: `merge gate error: ${errorMessage(error)}` };
+  }
+  return { ...attempt, durationMs: Math.round(performance.now() - t0) };
+}
+
+async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
+  const lock = deps.lock ?? storeMergeLock(deps.store);
+  const got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  if (!got.acquired) {
+    const by = got.heldBy ? `${got.heldBy.holder} until ${got.heldBy.expiresAt}` : 'another holder';
+    return { ...emptyAttempt(opts.switches.classify), classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by}` };
+  }
+  try {
+    return await underLock(deps.config, task, opts);
+  } finally {
+    // A lease we fail to release lapses at its expiry; it must not replace the attempt's outcome.
+    await lock.release(got.lease).catch(() => false);
+  }
+}
+
+async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
+  let a: MergeAttempt = emptyAttempt(opts.switches.classify);
+  const end = (classification: Classification, source: FailureSource | null, reason: string, failure: string | null = null): MergeAttempt => ({ ...a, classification, source, reason, failure });
+
+  const { path: worktree } = await ensureTaskWorktree(config, task);
+  const facts = await rebaseOntoBase({ repo: task.repo, worktree, branch: task.branch, base: task.base });
+  a = { ...a, worktree, branchTip: facts.branchTip, baseBefore: facts.baseTip, baseAfter: facts.baseTip };
+  if (facts.outcome === 'conflict') return end('conflict', 'rebase', facts.message);
+  if (facts.outcome === 'error' || facts.head === null || facts.baseTip === null || facts.branchTip === null) {
+    return end('other', 'rebase', facts.message, 'git-error');
+  }
+  a = { ...a, testedHead: facts.head };
+
+  const skip = decideRetestSkip({ enabled: opts.switches.skipWhenCurrent, validatedSha: task.validated_sha, ...facts });
+  a = { ...a, skippedRetest: skip.skip, skipReason: skip.reason };
+  if (!skip.skip) {
+    const run = await runRetest(config, opts, worktree);
+    if ('problem' in run) return end(opts.switches.classify ? 'other' : 'red', 'retest', run.problem, 'no-command');
+    a = { ...a, retest: summarizeRun(run.result, run.source) };
+    if (!retestPassed(run.result)) {
+      if (!opts.switches.classify) return end('red', 'retest', `re-test did not pass (${run.result.outcome}, exit ${run.result.exitCode ?? 'none'}, signal ${run.result.signal ?? 'none'})`);
+      const c = classifyRetestFailure(run.result, opts.lockPatterns);
+      return end(c.failure, 'retest', c.reason);
+    }
+  }
+  const tested = skip.skip ? skip.reason : `re-test passed on ${facts.head.slice(0, 12)} in ${a.retest?.durationMs ?? 0} ms`;
+  if (!opts.merge) return end('pass', null, `${tested}; mergeable into ${task.base} (not merged)`);
+
+  const [descends, [baseCheckout = null, branchCheckout = null]] = await Promise.all([
+    isAncestor(task.repo, facts.baseTip, facts.head),
+    checkoutsOf(task.repo, [task.base, task.branch], worktree),
+  ]);
+  const plan = planMerge({
+    base: task.base,
+    branch: task.branch,
+    baseOld: facts.baseTip,
+    testedHead: facts.head,
+    branchOld: facts.branchTip,
+    descends,
+    baseCheckout,
+    branchCheckout,
+    pushRemote: opts.pushRemote,
+  });
+  if (!plan.ok) return end('other', 'merge', plan.reason, 'not-descendant');
+  const results = await applyMergePlan(task.repo, plan.steps, `orch: merge task ${task.id} (${task.branch}) into ${task.base}`);
+  a = { ...a, steps: [...results.map((r) => r.message), ...plan.notes], baseAfter: await branchHead(task.repo, task.base) };
+  const failed = results.find((r) => !r.ok && r.step.role !== 'branch');
+  if (failed) return end('other', 'merge', failed.message, failed.failure);
+  a = { ...a, merged: true };
+  return end('pass', null, `${tested}; ${task.base} is now ${facts.head.slice(0, 12)}`);
+}

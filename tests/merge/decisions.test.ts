@@ -1,0 +1,149 @@
+// The pure decisions of the merge gate, tested without a repo or a process: classifyRetestFailure,
+// the re-test skip, the routing, the merge plan (only fast-forwards and compare-and-swap moves,
+// push first, never a base that does not descend from its old value), and the counters.
+import { describe, expect, it } from 'vitest';
+import type { MergeAttempt } from '../../src/merge/attempt.ts';
+import { emptyAttempt } from '../../src/merge/attempt.ts';
+import { classifyRetestFailure, retestPassed } from '../../src/merge/classify.ts';
+import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
+import { planMerge, type MergeFacts } from '../../src/merge/plan.ts';
+import { routeAttempt } from '../../src/merge/route.ts';
+import { decideRetestSkip, type SkipInput } from '../../src/merge/skip.ts';
+
+const PATTERNS = ['database is locked', 'EADDRINUSE', 'index.lock'];
+type R = Parameters<typeof classifyRetestFailure>[0];
+const run = (over: Partial<R>): R => ({ outcome: 'exited', exitCode: 1, signal: null, stdoutTail: '', stderrTail: '', durationMs: 1500, error: null, ...over });
+
+describe('classifyRetestFailure', () => {
+  it.each<[string, Partial<R>, string, string]>([
+    ['orch timeout', { outcome: 'timeout', exitCode: null, signal: 'SIGTERM' }, 'timeout', 're-test timed out after 1.5s; its process tree was killed'],
+    ['exit 1', {}, 'red', 're-test failed with exit code 1'],
+    ['exit 139 from a shell whose child crashed', { exitCode: 139 }, 'red', 're-test failed with exit code 139'],
+    ['SIGSEGV', { outcome: 'signaled', exitCode: null, signal: 'SIGSEGV' }, 'red', 're-test crashed with SIGSEGV'],
+    ['SIGABRT', { outcome: 'signaled', exitCode: null, signal: 'SIGABRT' }, 'red', 're-test crashed with SIGABRT'],
+    ['SIGBUS', { outcome: 'signaled', exitCode: null, signal: 'SIGBUS' }, 'red', 're-test crashed with SIGBUS'],
+    ['SIGFPE', { outcome: 'signaled', exitCode: null, signal: 'SIGFPE' }, 'red', 're-test crashed with SIGFPE'],
+    ['SIGILL', { outcome: 'signaled', exitCode: null, signal: 'SIGILL' }, 'red', 're-test crashed with SIGILL'],
+    ['external SIGKILL', { outcome: 'signaled', exitCode: null, signal: 'SIGKILL' }, 'other', 're-test was killed by SIGKILL, which orch did not send'],
+    ['external SIGTERM', { outcome: 'signaled', exitCode: null, signal: 'SIGTERM' }, 'other', 're-test was killed by SIGTERM, which orch did not send'],
+    ['spawn error', { outcome: 'spawn-error', exitCode: null, error: { code: 'ENOENT', message: 'spawn nope ENOENT' } }, 'other', 're-test could not start: ENOENT: spawn nope ENOENT'],
+    ['exit 127', { exitCode: 127 }, 'other', 're-test command could not run (exit 127: not found)'],
+    ['exit 126', { exitCode: 126 }, 'other', 're-test command could not run (exit 126: not executable)'],
+    ['cancelled', { outcome: 'cancelled', exitCode: null, signal: 'SIGTERM' }, 'other', 're-test was cancelled (orch was stopping)'],
+    ['database is locked', { stderrTail: 'Error: SQLITE_BUSY: database is locked\n' }, 'lock-busy', 're-test failed (exit 1) on a busy resource: output contains "database is locked"'],
+    ['EADDRINUSE on stdout', { stdoutTail: 'listen EADDRINUSE: address already in use :::3000' }, 'lock-busy', 're-test failed (exit 1) on a busy resource: output contains "EADDRINUSE"'],
+    ['index.lock', { stderrTail: "fatal: Unable to create '/r/.git/index.lock': File exists." }, 'lock-busy', 're-test failed (exit 1) on a busy resource: output contains "index.lock"'],
+    ['patterns are case-sensitive', { stderrTail: 'DATABASE IS LOCKED' }, 'red', 're-test failed with exit code 1'],
+  ])('%s', (_name, over, failure, reason) => {
+    expect(classifyRetestFailure(run(over), PATTERNS)).toEqual({ failure, reason });
+  });
+
+  it('lock-busy patterns are configurable, and a passing run is not classified', () => {
+    expect(classifyRetestFailure(run({ stderrTail: 'resource temporarily unavailable' }), ['temporarily unavailable']).failure).toBe('lock-busy');
+    expect(classifyRetestFailure(run({ stderrTail: 'database is locked' }), []).failure).toBe('red');
+    expect(retestPassed({ outcome: 'exited', exitCode: 0 })).toBe(true);
+    expect(() => classifyRetestFailure(run({ exitCode: 0 }), PATTERNS)).toThrow('only failures are classified');
+  });
+});
+
+describe('decideRetestSkip', () => {
+  const A = 'a'.repeat(40);
+  const B = 'b'.repeat(40);
+  const proven: SkipInput = { enabled: true, validatedSha: A, branchTip: A, head: A, baseWasAncestor: true, proofError: null };
+  it.each<[string, Partial<SkipInput>, boolean, string]>([
+    ['proven no-op on the validated HEAD', {}, true, 'skipped: the rebase was a no-op and HEAD aaaaaaaaaaaa is the validated commit'],
+    ['switch off', { enabled: false }, false, 're-test: ORCH_MERGE_RETEST_SKIP_WHEN_CURRENT is off'],
+    ['git error while proving', { proofError: 'git merge-base failed: fatal: x' }, false, 're-test: the no-op could not be proven (git merge-base failed: fatal: x)'],
+    ['nothing validated', { validatedSha: null }, false, 're-test: no validated commit is recorded for the task'],
+    ['base moved', { baseWasAncestor: false }, false, 're-test: the base has commits the branch did not contain, so the rebase changed the code'],
+    ['unknown ancestry', { baseWasAncestor: null }, false, 're-test: the rebase facts are incomplete'],
+    ['rebase moved HEAD', { head: B }, false, 're-test: the rebase moved HEAD from aaaaaaaaaaaa to bbbbbbbbbbbb'],
+    ['another HEAD was validated', { validatedSha: B }, false, 're-test: HEAD aaaaaaaaaaaa is not the validated commit bbbbbbbbbbbb'],
+  ])('%s', (_name, over, skip, reason) => {
+    expect(decideRetestSkip({ ...proven, ...over })).toEqual({ skip, reason });
+  });
+});
+
+describe('routeAttempt', () => {
+  const policy = { retries: 3, backoffMs: 0 };
+  const on = { classify: true, infraRetry: true };
+  const attempt = (over: Partial<MergeAttempt>): MergeAttempt => ({ ...emptyAttempt(true), reason: 'why', ...over });
+  it.each([
+    ['pass', 'pass', null, 'mergeable'],
+    ['red', 'fail', 'code', 'rollback'],
+    ['conflict', 'fail', 'code', 'rollback'],
+    ['timeout', 'defer', 'infra', 'infra-retry'],
+    ['lock-busy', 'defer', 'infra', 'infra-retry'],
+    ['other', 'defer', 'infra', 'infra-retry'],
+  ] as const)('%s -> %s', (classification, verdict, cls, action) => {
+    const r = routeAttempt(attempt({ classification }), on, policy);
+    expect(r.verdict).toBe(verdict);
+    expect(r.detail).toMatchObject({ class: cls, action });
+    expect(r.retry).toEqual(verdict === 'defer' ? policy : undefined);
+  });
+
+  it('with either switch off an infra failure falls back to the old routing: rollback', () => {
+    for (const off of [{ classify: false, infraRetry: true }, { classify: true, infraRetry: false }]) {
+      expect(routeAttempt(attempt({ classification: 'timeout' }), off, policy)).toMatchObject({ verdict: 'fail', detail: { action: 'rollback' } });
+    }
+    expect(routeAttempt(attempt({ classification: 'pass', merged: true }), on, policy).detail).toMatchObject({ action: 'merge' });
+  });
+});
+
+const OLD = '1'.repeat(40);
+const NEW = '2'.repeat(40);
+const TIP = '3'.repeat(40);
+const facts: MergeFacts = { base: 'main', branch: 'feat', baseOld: OLD, testedHead: NEW, branchOld: TIP, descends: true, baseCheckout: null, branchCheckout: null, pushRemote: null };
+
+describe('planMerge', () => {
+  it('base not checked out: update-ref with the old value for the base, then the task branch', () => {
+    expect(planMerge(facts)).toEqual({
+      ok: true,
+      notes: [],
+      steps: [
+        { kind: 'update-ref', role: 'base', ref: 'refs/heads/main', sha: NEW, expectOld: OLD },
+        { kind: 'update-ref', role: 'branch', ref: 'refs/heads/feat', sha: NEW, expectOld: TIP },
+      ],
+    });
+  });
+
+  it('base checked out: fast-forward in that checkout; push first when a remote is set', () => {
+    const plan = planMerge({ ...facts, baseCheckout: '/op/repo', pushRemote: 'origin' });
+    expect(plan.ok && plan.steps.map((s) => s.kind)).toEqual(['push', 'fast-forward', 'update-ref']);
+    expect(plan.ok && plan.steps[0]).toEqual({ kind: 'push', role: 'push', remote: 'origin', sha: NEW, ref: 'refs/heads/main' });
+    expect(plan.ok && plan.steps[1]).toEqual({ kind: 'fast-forward', role: 'base', worktree: '/op/repo', ref: 'refs/heads/main', sha: NEW, expectOld: OLD });
+  });
+
+  it('refuses a base that would not descend from its old value, or when that is unknown', () => {
+    expect(planMerge({ ...facts, descends: false })).toEqual({ ok: false, reason: 'refusing to move main to 222222222222: it does not descend from the old main 111111111111' });
+    expect(planMerge({ ...facts, descends: null })).toEqual({ ok: false, reason: 'refusing to move main to 222222222222: cannot verify that it descends from the old main 111111111111' });
+  });
+
+  it('nothing to move: no steps; a task branch checked out elsewhere is left alone, with a note', () => {
+    expect(planMerge({ ...facts, testedHead: OLD, branchOld: OLD })).toEqual({ ok: true, steps: [], notes: ['main already is 111111111111: nothing to fast-forward', 'feat already is 111111111111'] });
+    const plan = planMerge({ ...facts, branchCheckout: '/op/feat' });
+    expect(plan.ok && plan.steps.map((s) => s.role)).toEqual(['base']);
+    expect(plan.ok && plan.notes).toEqual(['feat is checked out in /op/feat: left at 333333333333 (its commits are in main)']);
+  });
+});
+
+const row = (verdict: string, detail: object | null, transition_id: number | null = null) => ({ verdict, detail: detail === null ? null : JSON.stringify(detail), transition_id });
+
+describe('countMergeAttempts', () => {
+  it('counts each fact once, from the detail each attempt recorded', () => {
+    const counters = countMergeAttempts([
+      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: true }, 1),
+      row('pass', { classification: 'pass', retest: null, skippedRetest: true, merged: true }, 2),
+      row('fail', { classification: 'red', retest: { exitCode: 1 } }, 3),
+      row('fail', { classification: 'conflict', retest: null }, 4),
+      row('defer', { classification: 'timeout', retest: { exitCode: null }, infraRetry: { attempt: 1 } }),
+      row('defer', { classification: 'lock-busy', retest: null, infraRetry: { attempt: 2 } }),
+      row('defer', { classification: 'other', retest: null, infraExhausted: { attempts: 2 } }),
+      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: false }, 5),
+      row('defer', null),
+      row('defer', { broken: true }),
+    ]);
+    expect(counters).toEqual({ retests: 4, skipped: 1, passed: 3, red: 1, timeout: 1, lock_busy: 1, other: 1, infra_retries: 2, exhausted: 1, merged: 2, rollbacks: 2 });
+    expect(Object.keys(counters)).toEqual([...MERGE_COUNTERS]);
+  });
+});
