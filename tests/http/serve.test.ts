@@ -106,6 +106,7 @@ describe('a running server', () => {
     expect(body.deferred).toMatchObject([{ stage: 'deploy-staging', infra_attempts: 2, not_before: '2030-01-01T00:00:00.000Z' }]);
     expect(body.alerts).toMatchObject({ open: 1, total: 1, recent: [{ kind: 'staging-infra', message: 'suite timed out', detail: { attempts: 3 } }] });
     expect(body.staging_runner).toMatchObject({ enabled: true, repos: ['*'], runs: 0 });
+    expect(body.merge_gate).toMatchObject({ retest_timeout_s: 900, counters: { retests: 0, merged: 0 } });
   });
 
   test('the server never writes: the store files are byte-identical after a burst of requests', async () => {
