@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   PROC_FAILED: 'ORCH_PROC_FAILED',
   /** The staging runner itself failed (not the suite); the job falls back to the LLM deployer. */
   STAGING_FAILED: 'ORCH_STAGING_FAILED',
+  /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */
+  SOURCE_UNAVAILABLE: 'ORCH_SOURCE_UNAVAILABLE',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 

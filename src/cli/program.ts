@@ -3,12 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { registerAdvance } from './commands/advance.ts';
 import { registerTask } from './commands/task.ts';
 import { registerExec } from './commands/exec.ts';
+import { registerDrift } from './commands/drift.ts';
 import { registerServe } from './commands/serve.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerServe];
+const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerDrift, registerServe];
 
 export function buildProgram(): Command {
   const program = new Command('orch')

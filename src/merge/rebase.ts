@@ -24,6 +24,12 @@ export interface RebaseFacts {
 /** Config for the rebase whatever the user's config says: no autostash, no moving other refs. */
 const REBASE = ['-c', 'rebase.autoStash=false', '-c', 'rebase.updateRefs=false', 'rebase', '--quiet'];
 
+/** A rebase writes commits: when the repo has no identity configured, orch commits as itself. */
+async function identityArgs(worktree: string): Promise<string[]> {
+  const r = await runGit(worktree, ['config', '--get', 'user.email']);
+  return r.exitCode === 0 && r.stdout.trim() !== '' ? [] : ['-c', 'user.name=orch', '-c', 'user.email=orch@localhost'];
+}
+
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '') ?? '';
 }
@@ -50,7 +56,7 @@ export async function rebaseOntoBase(input: { repo: string; worktree: string; br
   }
   await checkoutDetached(worktree, branchTip);
   const proof = await proveAncestor(worktree, baseTip, branchTip);
-  const r = await runGit(worktree, [...REBASE, '--end-of-options', baseTip], { timeoutMs: 300_000 });
+  const r = await runGit(worktree, [...(await identityArgs(worktree)), ...REBASE, '--end-of-options', baseTip], { timeoutMs: 300_000 });
   if (r.exitCode === 0) {
     return { ...none, ...proof, outcome: 'rebased', branchTip, baseTip, head: await rev(worktree, 'HEAD'), message: `rebased onto ${input.base} ${baseTip.slice(0, 12)}` };
   }

@@ -1,7 +1,8 @@
 // check_branch_mergeable end to end through advance(): real temp repos, real re-test processes.
 // TC-01..03 (pass, red, conflict) and TC-07 (the re-test is skipped only for a proven no-op
 // rebase on the validated HEAD; there the re-test is RED, so a skip shows as a merge).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeGateBlock } from '../../src/merge/counters.ts';
 import { worktreePath } from '../../src/pipeline/paths.ts';
@@ -36,6 +37,28 @@ describe('merge gate: pass, red, conflict', () => {
     expect(await g('rev-parse', e.repo.branch)).toBe(newBase);
     expect(existsSync(worktreePath(e.config, id))).toBe(true);
     expect(await g('rev-list', '--merges', '--count', 'main')).toBe('0');
+  });
+
+  it('TC-01 a rebase that writes commits works without any git identity configured: orch commits as itself', async () => {
+    e = await mergeEnv();
+    const g = e.repo.git;
+    await g('commit', '--quiet', '--allow-empty', '-m', 'main moves on');
+    const emptyConfig = join(e.home, 'empty-gitconfig');
+    writeFileSync(emptyConfig, '');
+    const saved = { global: process.env.GIT_CONFIG_GLOBAL, system: process.env.GIT_CONFIG_NOSYSTEM };
+    process.env.GIT_CONFIG_GLOBAL = emptyConfig;
+    process.env.GIT_CONFIG_NOSYSTEM = '1';
+    try {
+      const id = await stagedTask(e);
+      const { result } = await gate(e, id);
+      expect(result).toMatchObject({ outcome: 'advanced', to: 'deploy' });
+      expect(await g('log', '-1', '--format=%cn <%ce>', 'main')).toBe('orch <orch@localhost>');
+    } finally {
+      for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.system]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it('TC-01 with the base not checked out anywhere: compare-and-swap update-ref', async () => {

@@ -1,0 +1,44 @@
+// `orch drift [--json | --sarif] [--write] [--root DIR]`: the conformance harness (SPEC §10).
+// Exit 0 clean, 1 drift (or findings left after --write), 2 usage error.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderJson } from '../../conformance/diagnostics/render-json.ts';
+import { renderSarif } from '../../conformance/diagnostics/render-sarif.ts';
+import { renderText } from '../../conformance/diagnostics/render-text.ts';
+import { driftExitCode, runDrift } from '../../conformance/drift.ts';
+import { InvalidInputError } from '../../errors.ts';
+import { EXIT, ExitSignal } from '../exit.ts';
+
+interface DriftFlags {
+  json?: boolean;
+  sarif?: boolean;
+  write?: boolean;
+  root: string;
+}
+
+function orchVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export function registerDrift(program: Command): void {
+  program
+    .command('drift')
+    .description('compare the machine-readable doc blocks with the code, and scan for LLM call-sites')
+    .option('--json', 'print the findings as JSON')
+    .option('--sarif', 'print the findings as SARIF 2.1.0')
+    .option('--write', 'rewrite the doc blocks (and .env.example) from code; prose is left byte for byte')
+    .option('--root <dir>', 'the repo to check (its orch.conformance.json configures the harness)', '.')
+    .action(async (flags: DriftFlags) => {
+      if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
+      const run = await runDrift({ root: flags.root, write: flags.write ?? false });
+      const out = flags.sarif
+        ? renderSarif(run.report, run.root, orchVersion())
+        : flags.json
+          ? renderJson(run.report, run.written)
+          : renderText(run.report, run.written);
+      process.stdout.write(out);
+      if (!flags.json && !flags.sarif) process.stderr.write(`orch drift: ${run.durationMs} ms\n`);
+      throw new ExitSignal(driftExitCode(run.report) === 0 ? EXIT.ok : EXIT.fault);
+    });
+}

@@ -1,0 +1,25 @@
+// Reading the docs folder: every Markdown file, and the orch: blocks in it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { extractBlocks, type DocBlock } from './markdown/blocks.ts';
+
+export interface DocsIndex {
+  /** Doc text by path relative to the root. */
+  readonly texts: ReadonlyMap<string, string>;
+  readonly blocks: readonly DocBlock[];
+}
+
+export function readDocs(root: string, docsDir: string): DocsIndex {
+  const texts = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, entry.name);
+      if (entry.isDirectory()) walk(abs);
+      else if (entry.isFile() && entry.name.endsWith('.md')) texts.set(relative(root, abs).split(sep).join('/'), readFileSync(abs, 'utf8'));
+    }
+  };
+  const base = join(root, docsDir);
+  if (existsSync(base)) walk(base);
+  const blocks = [...texts.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, text]) => extractBlocks(text, file));
+  return { texts, blocks };
+}

@@ -1,0 +1,109 @@
+// The LLM call-site scan of a repo (SPEC §10): list the files, find the transport and every name
+// it is exported under, prefilter the files by token, analyse the rest on their syntax trees,
+// and give every finding a key without line numbers.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ts } from 'ts-morph';
+import type { ResolvedHarnessConfig } from '../config/load.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { analyzeFiles, type AnalyzeJob, type AnalyzeOutput, type FileFinding } from './analyze-files.ts';
+import type { FindingKind } from './analyze.ts';
+import { listSourceFiles } from './files.ts';
+import { parseFile } from './parse.ts';
+import { mayMatter, prefilterTokens } from './prefilter.ts';
+import { createModuleResolver } from './resolve-module.ts';
+import { findTransportDecls, ownExports, reExports, transportTokens, type TransportDecl } from './transport.ts';
+
+export interface Finding extends FileFinding {
+  /** `file#symbol:kind:ordinal`: stable under edits elsewhere in the file. */
+  readonly key: string;
+}
+
+export interface ScanResult {
+  readonly filesScanned: number;
+  readonly filesParsed: number;
+  readonly transport: TransportDecl | null;
+  readonly findings: readonly Finding[];
+  /** Problems of the scan itself: several transports, reasonless or unused waivers, no files. */
+  readonly problems: readonly Diagnostic[];
+}
+
+export interface ScanOptions {
+  /** Skip files without a relevant token before parsing. Off only to measure what it saves. @default true */
+  readonly prefilter?: boolean;
+}
+
+export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {}): ScanResult {
+  const root = config.root;
+  const files = listSourceFiles(root, config);
+  const problems: Diagnostic[] = [];
+  if (files.length === 0) {
+    problems.push(diagnostic('orch.conformance.json', 1, 1, 'no-files-scanned', `no source file found under ${config.sources.join(', ')} with extensions ${config.extensions.join(' ')}`));
+  }
+  const texts = new Map(files.map((f) => [f, readFileSync(join(root, f), 'utf8')]));
+  const text = (f: string) => texts.get(f) as string;
+  const trees = new Map<string, ts.SourceFile>();
+  const tree = (f: string, withJsDoc = false) => {
+    let sf = trees.get(f);
+    if (!sf) trees.set(f, (sf = parseFile(f, text(f), withJsDoc)));
+    return sf;
+  };
+  const resolve = createModuleResolver(config.extensions);
+  const abs = (f: string) => join(root, f);
+
+  // 1. The transport: tagged functions, or the one the config names.
+  const named = config.transport.symbol;
+  const tag = `@${config.transport.tag}`;
+  const decls = named
+    ? texts.has(named.file) ? findTransportDecls(tree(named.file, true), named.file, config.transport.tag, named.name) : []
+    : files.filter((f) => text(f).includes(tag)).flatMap((f) => findTransportDecls(tree(f, true), f, config.transport.tag));
+  for (const extra of decls.slice(1)) {
+    const first = decls[0] as TransportDecl;
+    problems.push(diagnostic(extra.file, extra.line, 1, 'transport-multiple', `${extra.name} is marked as the LLM transport, but ${first.file}#${first.name} already is: there is one transport`));
+  }
+  const transport = decls[0] ?? null;
+
+  // 2. Every module that exports it, and under which names, to a fixpoint.
+  const exporters = new Map<string, Set<string>>();
+  if (transport) exporters.set(abs(transport.file), ownExports(tree(transport.file), transport.name));
+  for (let changed = transport !== null; changed; ) {
+    changed = false;
+    const tokens = transportTokens(exporters);
+    for (const f of files) {
+      if (f === transport?.file || !mayMatter(text(f), tokens)) continue;
+      const known = exporters.get(abs(f)) ?? new Set<string>();
+      const before = known.size;
+      for (const n of reExports(tree(f), abs(f), exporters, resolve)) known.add(n);
+      if (known.size > before) {
+        exporters.set(abs(f), known);
+        changed = true;
+      }
+    }
+  }
+
+  // 3. Every file that may matter, analysed on its syntax tree.
+  const tokens = prefilterTokens({ ...config.llm, transportTokens: transportTokens(exporters), transportTag: config.transport.tag });
+  const selected = options.prefilter === false ? files : files.filter((f) => trees.has(f) || mayMatter(text(f), tokens));
+  const job: AnalyzeJob = {
+    root,
+    files: selected,
+    ...config.llm,
+    extensions: config.extensions,
+    transport,
+    exporters: [...exporters].map(([a, names]) => [a, [...names]] as const),
+  };
+  const output: AnalyzeOutput = analyzeFiles(job, { text, tree: (f) => trees.get(f) });
+  return { filesScanned: files.length, filesParsed: selected.length, transport, findings: withKeys(output.findings), problems: [...problems, ...output.problems] };
+}
+
+function withKeys(findings: readonly FileFinding[]): Finding[] {
+  const counts = new Map<string, number>();
+  return findings.map((f) => {
+    const base = `${f.file}#${f.symbol}:${f.kind}`;
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    return { ...f, key: `${base}:${n}` };
+  });
+}
+
+export type { FindingKind };
