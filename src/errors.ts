@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   STORE_FAILED: 'ORCH_STORE_FAILED',
   /** The process-group runner itself failed (not the command it ran). */
   PROC_FAILED: 'ORCH_PROC_FAILED',
+  /** A job could not be launched: no worktree, no role card, a reserved agent that raised. */
+  LAUNCH_FAILED: 'ORCH_LAUNCH_FAILED',
   /** The staging runner itself failed (not the suite); the job falls back to the LLM deployer. */
   STAGING_FAILED: 'ORCH_STAGING_FAILED',
   /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */

@@ -2,15 +2,21 @@
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
 import { httpKeys } from './sections/http.ts';
+import { deployKeys } from './sections/deploy.ts';
+import { launcherKeys } from './sections/launcher.ts';
 import { mergeKeys, mergeRules } from './sections/merge.ts';
 import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
+import { workerKeys, workerRules } from './sections/worker.ts';
 import { stagingKeys } from './sections/staging.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
   ...pipelineKeys,
   ...procKeys,
+  ...launcherKeys,
+  ...workerKeys,
+  ...deployKeys,
   ...stagingKeys,
   ...httpKeys,
   ...mergeKeys,
@@ -27,4 +33,4 @@ export interface ConfigRule {
 }
 
 /** Every cross-key check, from the sections that own the keys. */
-export const CONFIG_RULES: readonly ConfigRule[] = [...mergeRules];
+export const CONFIG_RULES: readonly ConfigRule[] = [...workerRules, ...mergeRules];

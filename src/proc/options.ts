@@ -37,6 +37,16 @@ export interface RunOptions {
   tailBytes?: number;
   /** false: plain execa with a timeout (ORCH_SUBPROCESS_TREE_KILL_ENABLED=false). @default true */
   treeKill?: boolean;
+  /** Told once the command has started, so a caller can record the group (the worker's reaper kills it). Errors it throws are ignored. */
+  onSpawn?: (info: SpawnInfo) => void;
+}
+
+/** The started command: the root of its process group and session, and the run's marker. */
+export interface SpawnInfo {
+  readonly pid: number;
+  /** /proc start time of the root (0 without /proc): (pid, startTime) names the process for good. */
+  readonly startTime: number;
+  readonly runId: string;
 }
 
 export interface ResolvedRunOptions {
@@ -55,6 +65,7 @@ export interface ResolvedRunOptions {
   readonly tailBytes: number;
   /** Asked for AND possible here: Linux with /proc. Elsewhere the plain fallback runs. */
   readonly treeKill: boolean;
+  readonly onSpawn: ((info: SpawnInfo) => void) | null;
 }
 
 export const DEFAULT_GRACE_MS = 5_000;
@@ -94,6 +105,7 @@ export function normalizeRunOptions(options: RunOptions): ResolvedRunOptions {
   const args = options.args ?? [];
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw bad('args', args, 'an array of strings');
   if (options.input !== undefined && typeof options.input !== 'string') throw bad('input', options.input, 'a string');
+  if (options.onSpawn !== undefined && typeof options.onSpawn !== 'function') throw bad('onSpawn', options.onSpawn, 'a function');
   const stdio = options.stdio ?? 'log';
   if (!STDIO_MODES.includes(stdio)) throw bad('stdio', stdio, `one of ${STDIO_MODES.join(', ')}`);
   if (options.logDir !== undefined && options.logPath !== undefined) {
@@ -118,5 +130,6 @@ export function normalizeRunOptions(options: RunOptions): ResolvedRunOptions {
     stdio,
     tailBytes,
     treeKill: (options.treeKill ?? true) && procfsAvailable(),
+    onSpawn: options.onSpawn ?? null,
   });
 }

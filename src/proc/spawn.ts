@@ -79,11 +79,17 @@ export async function spawnCommand(opts: ResolvedRunOptions, so: SpawnOptions): 
   const exited = new Promise<Exit>((resolve) => {
     subprocess.once('exit', (exitCode, signal) => resolve({ exitCode, signal }));
   });
+  const startTime = readStat(pid)?.startTime ?? 0;
+  try {
+    opts.onSpawn?.({ pid, startTime, runId: so.marker.runId });
+  } catch {
+    // The caller's bookkeeping must never break the run.
+  }
   return {
     ok: true,
     spawned: {
       pid,
-      startTime: readStat(pid)?.startTime ?? 0,
+      startTime,
       exited,
       settled,
       destroyStdio: () => subprocess.stdin?.destroy(),

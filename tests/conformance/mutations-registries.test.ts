@@ -33,19 +33,19 @@ describe('orch drift catches each registry mutation', () => {
 
   it('a QG check added to QG_CHECKS', async () => {
     const r = fresh();
-    r.edit('src/pipeline/gates/registry.ts', "['testing->deploy-staging', 'check_test_status', checkTestStatus],", "['testing->deploy-staging', 'check_test_status', checkTestStatus],\n  ['testing->deploy-staging', 'check_test_report_fresh', checkTestStatus],");
+    r.edit('src/pipeline/gates/registry.ts', "['review->testing', 'check_review_status', checkReviewStatus],", "['review->testing', 'check_review_status', checkReviewStatus],\n  ['review->testing', 'check_review_fresh', checkReviewStatus],");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-differs').message).toBe(
-      'orch:qg-checks: entry "testing->deploy-staging" differs from code (src/pipeline/gates/registry.ts): checks: docs have ["check_test_status"], code has ["check_test_status","check_test_report_fresh"]',
+      'orch:qg-checks: entry "review->testing" differs from code (src/pipeline/gates/registry.ts): checks: docs have ["check_review_status"], code has ["check_review_status","check_review_fresh"]',
     );
   });
 
   it('a column added in a migration', async () => {
     const r = fresh();
-    r.write('src/store/migrations/002_priority.ts', "import type { Kysely } from 'kysely';\nexport async function up(db: Kysely<unknown>): Promise<void> {\n  await db.schema.alterTable('tasks').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0)).execute();\n}\n");
-    r.edit('src/store/migrate.ts', "import * as m001 from './migrations/001_initial.ts';", "import * as m001 from './migrations/001_initial.ts';\nimport * as m002 from './migrations/002_priority.ts';");
-    r.edit('src/store/migrate.ts', "'001_initial': m001,", "'001_initial': m001,\n  '002_priority': m002,");
+    r.write('src/store/migrations/099_priority.ts', "import type { Kysely } from 'kysely';\nexport async function up(db: Kysely<unknown>): Promise<void> {\n  await db.schema.alterTable('tasks').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0)).execute();\n}\n");
+    r.edit('src/store/migrate.ts', "import * as m001 from './migrations/001_initial.ts';", "import * as m001 from './migrations/001_initial.ts';\nimport * as m099 from './migrations/099_priority.ts';");
+    r.edit('src/store/migrate.ts', "export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({", "export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({\n  '099_priority': m099,");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/architecture/db-schema.md', 'block-entry-missing').message).toBe(

@@ -42,11 +42,6 @@ export const mergeKeys = {
     doc: 'Seconds the re-test (and the coverage run) may take; must be below ORCH_REAPER_MAX_RUNNING_S minus ORCH_KILL_GRACE_S.',
     min: 0.1,
   }),
-  ORCH_REAPER_MAX_RUNNING_S: seconds({
-    default: '3600',
-    doc: 'Seconds a job may run before the reaper re-queues it and kills its process group.',
-    min: 1,
-  }),
   ORCH_MERGE_CLASSIFY_ENABLED: bool({
     default: 'true',
     doc: 'Tell infra failures (timeout, lock-busy, other) from red re-tests; false = every failure is a code fault (rollback).',

@@ -66,3 +66,8 @@ export async function updateTaskGuarded(db: Db, id: number, version: number, pat
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** The commit a deterministic run proved good (written with the run that proved it). */
+export async function setValidatedSha(db: Db, id: number, sha: string, at = nowIso()): Promise<void> {
+  await db.updateTable('tasks').set({ validated_sha: sha, updated_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,119 @@
+// THE single LLM transport (SPEC §4). No other code in orch may reach an LLM: the conformance
+// harness finds this function by its @llmTransport tag and fails on any other path to an agent
+// CLI, an LLM SDK or an LLM API.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { maskSecrets } from '../agents/secrets.ts';
+import { CONFIG_KEYS } from '../config/keys.ts';
+import { errorMessage } from '../errors.ts';
+import { artifactPath } from '../pipeline/paths.ts';
+import type { RoleDef } from '../pipeline/stages.ts';
+import { verdictKey } from '../pipeline/verdict-keys.ts';
+import { runInGroup, type RunResult } from '../proc/index.ts';
+import { buildPrompt, readRoleCard } from './prompt.ts';
+import type { RunContext, RunResultFields } from './types.ts';
+import { parseUsage } from './usage.ts';
+
+/** How much of stderr a failed run keeps in the job's detail (the full output is in the log). */
+const STDERR_KEPT = 2_000;
+
+function earlierArtifacts(taskDir: string): string[] {
+  try {
+    return readdirSync(taskDir).filter((f) => /^\d\d-.*\.md$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The run's end as data: exit 0 is `ok` (the gate then judges the artifact), anything else `failed`. */
+export function agentRunFields(result: RunResult, timeoutS: number): RunResultFields {
+  const detail = {
+    outcome: result.outcome,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    logPath: result.logPath,
+    stderrLogPath: result.stderrLogPath,
+    killed: result.killed,
+    survivors: result.survivors,
+    runId: result.runId,
+    ...(result.outcome === 'exited' && result.exitCode === 0 ? {} : { stderrTail: maskSecrets(result.stderrTail.slice(-STDERR_KEPT)) }),
+  };
+  const usage = parseUsage(result.stdoutTail);
+  const base = { exitCode: result.exitCode, usage, detail };
+  const killed = result.killed > 0 ? `; ${result.killed} process(es) of its tree killed` : '';
+  switch (result.outcome) {
+    case 'exited':
+      return result.exitCode === 0
+        ? { ...base, status: 'ok', reason: 'agent exited 0' }
+        : { ...base, status: 'failed', reason: `agent exited with code ${result.exitCode}${killed}` };
+    case 'timeout':
+      return { ...base, status: 'failed', reason: `agent timed out after ${timeoutS} s (ORCH_AGENT_TIMEOUT_S)${killed}` };
+    case 'signaled':
+      return { ...base, status: 'failed', reason: `agent died from ${result.signal ?? 'a signal'} that orch did not send${killed}` };
+    case 'cancelled':
+      return { ...base, status: 'cancelled', reason: 'agent stopped by orch (shutdown or lost lease)' };
+    case 'spawn-error':
+      return { ...base, status: 'failed', reason: `agent could not start (ORCH_AGENT_CMD ${JSON.stringify(result.command[0])}): ${result.error?.code ?? ''} ${result.error?.message ?? ''}`.trim() };
+  }
+}
+
+/** orch's own configuration is not the agent's business; an agent working on orch must not inherit it. */
+function withoutOrchConfig(): Record<string, undefined> {
+  return Object.fromEntries(Object.keys(CONFIG_KEYS).map((k) => [k, undefined]));
+}
+
+/**
+ * Run the LLM agent of `role` for the job: prompt (role card + task context) on stdin,
+ * ORCH_AGENT_CMD without a shell in the task worktree, under the process-group runner with
+ * ORCH_AGENT_TIMEOUT_S. Never throws: every failure is a `failed` result.
+ *
+ * @llmTransport
+ */
+export async function spawnAgent(ctx: RunContext, role: RoleDef): Promise<RunResultFields> {
+  const { config, task, job } = ctx;
+  let card: string;
+  try {
+    card = await readRoleCard(role.role);
+  } catch (error) {
+    return { status: 'failed', reason: errorMessage(error), exitCode: null, detail: { outcome: 'no-role-card' } };
+  }
+  const artifact = artifactPath(config, task.id, role.artifact);
+  const values = role.verdictKey ? verdictKey(role.verdictKey).values : [];
+  const prompt = buildPrompt(card, {
+    taskId: task.id,
+    title: task.title,
+    branch: task.branch,
+    base: task.base,
+    stage: job.stage,
+    role: role.role,
+    attempt: job.attempt,
+    worktree: ctx.worktree,
+    taskDir: ctx.taskDir,
+    artifactPath: artifact,
+    verdictKey: role.verdictKey,
+    verdictValues: values,
+    earlierArtifacts: earlierArtifacts(ctx.taskDir),
+  });
+  const [file, ...args] = config.ORCH_AGENT_CMD;
+  const result = await runInGroup({
+    file: file as string,
+    args,
+    cwd: ctx.worktree,
+    input: prompt,
+    timeoutMs: Math.round(config.ORCH_AGENT_TIMEOUT_S * 1000),
+    logPath: join(ctx.taskDir, 'logs', `job-${job.id}-${role.role}.log`),
+    ...ctx.proc,
+    env: {
+      ...withoutOrchConfig(),
+      ...ctx.proc.env,
+      ORCH_TASK_ID: String(task.id),
+      ORCH_ROLE: role.role,
+      ORCH_STAGE: job.stage,
+      ORCH_ARTIFACT_PATH: artifact,
+      ORCH_WORKTREE: ctx.worktree,
+      ORCH_VERDICT_KEY: role.verdictKey ?? '',
+      ORCH_VERDICT_VALUES: values.join(','),
+    },
+  });
+  return agentRunFields(result, config.ORCH_AGENT_TIMEOUT_S);
+}

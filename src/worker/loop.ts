@@ -1,0 +1,130 @@
+// The worker: claim runnable jobs (up to `concurrency` at once), run each with a heartbeated
+// lease, run the reaper and the stalled-task sweep now and then. On stop it claims nothing more,
+// cancels its runs (their trees are killed) and gives their jobs back to the queue.
+import type { Config } from '../config/keys.ts';
+import { errorMessage } from '../errors.ts';
+import type { Store } from '../store/db.ts';
+import { claimNextJob, countBusyJobs, stalledTaskIds } from '../store/repos/jobs.ts';
+import type { Job } from '../store/schema.ts';
+import { deferred } from '../proc/wait.ts';
+import { newWorkerId } from './identity.ts';
+import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.ts';
+import { reap } from './reaper.ts';
+import { runJob, type JobEnd } from './run-job.ts';
+import { sweepStalled } from './sweep.ts';
+
+export interface WorkerDeps {
+  readonly store: Store;
+  readonly config: Config;
+}
+
+export interface WorkerSummary {
+  readonly workerId: string;
+  readonly jobs: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly released: number;
+  readonly leaseLost: number;
+  readonly errors: number;
+  readonly reaped: number;
+  readonly stoppedBy: 'idle' | 'signal';
+}
+
+function describe(job: Job, end: JobEnd): string {
+  const head = `job ${job.id} ${job.agent} (task ${job.task_id}, ${job.stage})`;
+  if (end.kind !== 'finished') return `${head}: ${end.kind}: ${'reason' in end ? end.reason : end.error}`;
+  const { report, finish } = end.result;
+  const base = `${head}: ${report.agent} (${report.transport}) ${report.status} in ${report.durationMs} ms: ${report.reason}`;
+  if (finish.kind !== 'recorded') return `${base}; lease lost, nothing recorded`;
+  if (finish.failure) return `${base}; ${finish.failure.kind === 'retry' ? `retry queued as job ${finish.failure.jobId}` : finish.failure.kind === 'blocked' ? 'task blocked' : 'no retry'}`;
+  if (finish.advance) return `${base}; gate: ${finish.advance.outcome} ${finish.advance.from} -> ${finish.advance.to}`;
+  return finish.advanceError ? `${base}; gate error: ${finish.advanceError}` : base;
+}
+
+async function housekeeping(deps: WorkerDeps, opts: ResolvedWorkerOptions, self: string): Promise<number> {
+  let reaped = 0;
+  try {
+    for (const r of await reap(deps, self)) {
+      if (r.action !== 'lost-race') reaped++;
+      opts.log(`reaper: job ${r.jobId} ${r.reason}: ${r.action}${r.killed > 0 ? `, ${r.killed} process(es) killed` : ''}`);
+    }
+    for (const s of await sweepStalled(deps, opts.leaseMs)) {
+      opts.log('error' in s ? `sweep: task ${s.taskId}: ${s.error}` : `sweep: task ${s.taskId}: ${s.result.outcome} ${s.result.from} -> ${s.result.to}`);
+    }
+  } catch (error) {
+    opts.log(`housekeeping failed (will retry): ${errorMessage(error)}`);
+  }
+  return reaped;
+}
+
+/** Nothing to run, nothing running, and no task waiting for its gate (the sweep resumes those). */
+async function isIdle(deps: WorkerDeps, opts: ResolvedWorkerOptions): Promise<boolean> {
+  if ((await countBusyJobs(deps.store.db, new Date(Date.now() + opts.idleHorizonMs).toISOString())) > 0) return false;
+  return (await stalledTaskIds(deps.store.db)).length === 0;
+}
+
+/** Run until stopped (or, with untilIdle, until there is nothing left to do). */
+export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): Promise<WorkerSummary> {
+  const opts = resolveWorkerOptions(options, deps.config);
+  const self = newWorkerId();
+  const active = new Map<number, Promise<void>>();
+  const counts = { jobs: 0, succeeded: 0, failed: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
+  let wake = deferred();
+  const poke = () => wake.resolve();
+  opts.signal.addEventListener('abort', poke, { once: true });
+  let nextHousekeeping = 0;
+  let stoppedBy: WorkerSummary['stoppedBy'] = 'signal';
+  opts.log(`worker ${self} started (concurrency ${opts.concurrency}${opts.untilIdle ? ', until idle' : ''})`);
+
+  const start = (job: Job) => {
+    counts.jobs++;
+    const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal }, job).then((end) => {
+      if (end.kind === 'finished') end.result.finish.kind === 'recorded' && end.result.finish.state === 'succeeded' ? counts.succeeded++ : counts.failed++;
+      else if (end.kind === 'not-run') counts.failed++;
+      else if (end.kind === 'released') counts.released++;
+      else if (end.kind === 'lease-lost') counts.leaseLost++;
+      else counts.errors++;
+      opts.log(describe(job, end));
+    });
+    active.set(job.id, run.finally(() => {
+      active.delete(job.id);
+      poke();
+    }));
+  };
+
+  try {
+    while (!opts.signal.aborted) {
+      if (Date.now() >= nextHousekeeping) {
+        counts.reaped += await housekeeping(deps, opts, self);
+        nextHousekeeping = Date.now() + opts.reaperIntervalMs;
+      }
+      while (active.size < opts.concurrency && !opts.signal.aborted) {
+        const now = Date.now();
+        let job: Job | undefined;
+        try {
+          job = await claimNextJob(deps.store.db, { owner: self, now: new Date(now).toISOString(), leaseUntil: new Date(now + opts.leaseMs).toISOString() });
+        } catch (error) {
+          opts.log(`claim failed (will retry): ${errorMessage(error)}`);
+        }
+        if (!job) break;
+        start(job);
+      }
+      if (opts.untilIdle && active.size === 0) {
+        if (await isIdle(deps, opts)) {
+          stoppedBy = 'idle';
+          break;
+        }
+      }
+      const timer = setTimeout(poke, opts.pollMs);
+      await wake.promise;
+      clearTimeout(timer);
+      wake = deferred();
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', poke);
+    // Stopping: runJob sees the same signal, cancels its run and releases the job.
+    await Promise.allSettled([...active.values()]);
+  }
+  opts.log(`worker ${self} stopped (${stoppedBy}): ${counts.jobs} job(s), ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.released} released`);
+  return { workerId: self, ...counts, stoppedBy };
+}

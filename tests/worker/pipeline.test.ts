@@ -1,0 +1,106 @@
+// The acceptance scenarios with the fake agent and a real worker loop (in-process; the agents are
+// real processes): rollbacks loop back to development, a crashing agent is re-run then blocks the
+// task with one alert, a hanging agent is killed at its timeout with its whole tree, and a
+// missing or invalid verdict never advances.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+
+let repo: TempRepo;
+let env: AgentEnv | undefined;
+beforeAll(async () => {
+  repo = await makeTempRepo();
+});
+afterAll(() => repo.cleanup());
+afterEach(async () => {
+  await env?.cleanup();
+  env = undefined;
+});
+const setup = async (scenario: Scenario, extra: Record<string, string> = {}) => (env = await makeAgentEnv({ scenario, repo, env: extra }));
+
+describe('the worker with the fake agent', () => {
+  it('reviewer CHANGES_REQUESTED and tester FAILED roll back to development, and the loop goes on to done', async () => {
+    const e = await setup({
+      roles: {
+        developer: [{ commit: { file: 'feature.txt' } }],
+        reviewer: [{ verdict: 'CHANGES_REQUESTED' }, { verdict: 'APPROVED' }],
+        tester: [{ verdict: 'FAILED' }, { verdict: 'PASSED' }],
+        deployer: [{ verdict: 'PASSED' }],
+      },
+    });
+    const id = await e.add({ stage: 'development' });
+    const summary = await e.worker();
+    const r = await e.record(id);
+    expect(r.task).toMatchObject({ stage: 'done', state: 'done' });
+    expect(path(r)).toEqual([
+      'development->review', 'review->development', 'development->review', 'review->testing', 'testing->development',
+      'development->review', 'review->testing', 'testing->deploy-staging', 'deploy-staging->deploy', 'deploy->post-deploy', 'post-deploy->done',
+    ]);
+    expect(r.transitions.filter((t) => t.kind === 'rollback').map((t) => t.reason)).toEqual([
+      'check_review_status: review_status: CHANGES_REQUESTED (10-review.md line 5)',
+      'check_test_status: test_status: FAILED (12-test-report.md line 5)',
+    ]);
+    expect(r.runs.map((x) => `${x.role}:${x.transport}`)).toEqual([
+      'developer:llm', 'reviewer:llm', 'developer:llm', 'reviewer:llm', 'tester:llm', 'developer:llm', 'reviewer:llm', 'tester:llm', 'deployer:llm',
+      'deploy-finalizer:deterministic', 'post-deploy-monitor:deterministic',
+    ]);
+    expect(r.runs.filter((x) => x.transport === 'llm').every((x) => x.tokens_in !== null && x.cost_usd === 0.01 && x.model === 'fake-agent-1')).toBe(true);
+    expect(summary).toMatchObject({ jobs: 11, succeeded: 11, failed: 0, stoppedBy: 'idle' });
+    // Three developer runs, three commits published on the branch.
+    expect(await repo.git('log', '--format=%s', `main..${repo.branch}`)).toMatch(/^developer: scripted change 3\ndeveloper: scripted change 2\ndeveloper: scripted change 1\n/);
+  });
+
+  it('a crashing agent is re-run, then the task is blocked with exactly one alert', async () => {
+    const e = await setup({ roles: { analyst: [{ mode: 'crash', exitCode: 3 }] } });
+    const id = await e.add();
+    await e.worker();
+    const r = await e.record(id);
+    expect(r.jobs.map((j) => [j.id, j.state, j.outcome])).toEqual([[1, 'failed', 'exit-3'], [2, 'failed', 'exit-3'], [3, 'failed', 'exit-3']]);
+    expect(r.runs).toHaveLength(3);
+    expect(r.task).toMatchObject({ state: 'blocked', stage: 'analysis', blocked_reason: 'job 3 (analyst) failed 3 time(s) (ORCH_JOB_MAX_ATTEMPTS=3): agent exited with code 3' });
+    expect(r.alerts.map((a) => [a.kind, a.dedupe_key])).toEqual([['job-failed', `job-failed:task-${id}:analysis:job-3`]]);
+    expect(r.transitions).toEqual([]);
+  });
+
+  it('a hanging agent is killed at ORCH_AGENT_TIMEOUT_S with its whole tree', async () => {
+    // The deadline leaves a loaded machine time to start node and reach the hang (child spawned).
+    const e = await setup({ roles: { analyst: [{ mode: 'hang' }] } }, { ORCH_AGENT_TIMEOUT_S: '1.5', ORCH_JOB_MAX_ATTEMPTS: '1' });
+    const id = await e.add();
+    const watch = setInterval(() => (seen = Math.max(seen, e.holders().length)), 50);
+    let seen = 0;
+    const t0 = performance.now();
+    await e.worker();
+    clearInterval(watch);
+    expect(performance.now() - t0).toBeLessThan(6_000);
+    const r = await e.record(id);
+    expect(r.jobs.map((j) => [j.state, j.outcome])).toEqual([['failed', 'timeout']]);
+    expect(r.task.blocked_reason).toMatch(/agent timed out after 1.5 s \(ORCH_AGENT_TIMEOUT_S\); [2-9] process\(es\) of its tree killed$/);
+    // env, node (the agent) and its `sleep 600` child were all seen alive, and none is left.
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(e.holders()).toEqual([]);
+  });
+
+  it('a missing or invalid verdict never advances: re-run, then fail closed back to development', async () => {
+    const e = await setup({
+      roles: {
+        developer: [{ commit: { file: 'again.txt' } }],
+        reviewer: [{ mode: 'no-verdict' }, { mode: 'invalid-verdict', verdict: 'approved' }, { verdict: 'APPROVED' }],
+        // Stop the run once the task is past review (one failed tester run blocks it).
+        tester: [{ mode: 'crash' }],
+      },
+    }, { ORCH_VERDICT_RERUNS: '1', ORCH_JOB_MAX_ATTEMPTS: '1' });
+    const id = await e.add({ stage: 'review' });
+    const summary = await e.worker({ signal: AbortSignal.timeout(10_000) });
+    const r = await e.record(id);
+    const review = r.gates.filter((g) => g.check_id === 'check_review_status').map((g) => [g.verdict, g.reason]);
+    expect(review.slice(0, 2)).toEqual([
+      ['defer', '10-review.md has no review_status line (allowed: APPROVED, CHANGES_REQUESTED)'],
+      ['fail', 'check_review_status: 10-review.md: line 5: review_status has value "approved"; allowed: APPROVED, CHANGES_REQUESTED (values are case-sensitive: write APPROVED); still no usable verdict after 1 re-run(s): failing closed'],
+    ]);
+    // Nothing advanced past review until an APPROVED artifact: the bad rounds went back to development.
+    expect(path(r)).toEqual(['review->development', 'development->review', 'review->testing']);
+    expect(r.alerts.map((a) => a.kind)).toEqual(['verdict-exhausted', 'job-failed']);
+    expect(r.task).toMatchObject({ stage: 'testing', state: 'blocked' });
+    expect(summary.stoppedBy).toBe('idle');
+  });
+});

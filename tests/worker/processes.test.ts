@@ -1,0 +1,127 @@
+// Real worker processes (bin/orch.js) on one SQLite file: a worker killed with SIGKILL mid-job
+// leaves a task another worker (here: this process) finishes (each transition once, no attempt with two agent_runs
+// rows); two workers share 20 tasks without running any job twice; SIGTERM gives the running
+// job back and exits 0. Every process started here is ended by PID.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { quote } from 'shell-quote';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pidIsDead } from '../../src/worker/identity.ts';
+import { HAPPY, MARKER_NAME, ROOT, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { until } from '../proc/helpers.ts';
+
+let repo: TempRepo;
+let env: AgentEnv | undefined;
+const started: ResultPromise[] = [];
+beforeAll(async () => {
+  repo = await makeTempRepo();
+});
+afterAll(() => repo.cleanup());
+afterEach(async () => {
+  for (const p of started.splice(0)) if (p.pid !== undefined && p.exitCode === null && !pidIsDead(p.pid)) process.kill(p.pid, 'SIGKILL');
+  await env?.cleanup();
+  env = undefined;
+});
+
+function startWorker(e: AgentEnv, ...args: string[]): ResultPromise<{ reject: false; stdin: 'ignore' }> {
+  const worker = execa(process.execPath, [join(ROOT, 'bin/orch.js'), 'worker', ...args], {
+    cwd: e.home,
+    env: { ...e.vars, [MARKER_NAME]: e.marker },
+    reject: false,
+    stdin: 'ignore',
+    timeout: 25_000,
+  });
+  started.push(worker);
+  return worker;
+}
+
+const runningJob = (e: AgentEnv) => e.store.db.selectFrom('jobs').selectAll().where('state', '=', 'running').where('pid', 'is not', null).executeTakeFirst();
+async function waitForRunningJob(e: AgentEnv) {
+  let job: Awaited<ReturnType<typeof runningJob>>;
+  const end = Date.now() + 15_000;
+  while (!(job = await runningJob(e))) {
+    if (Date.now() > end) throw new Error('no job started running');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return job;
+}
+const scenario = (roles: Scenario['roles']): Scenario => ({ roles: { ...HAPPY.roles, ...roles } });
+
+describe('worker processes', () => {
+  it('SIGKILL mid-job: a new worker reaps the orphan at once, re-runs the job and finishes the task', async () => {
+    // A long lease: the new worker must see the owner is dead, not wait for the lease to expire.
+    const e = (env = await makeAgentEnv({ repo, scenario: scenario({ tester: [{ sleepMs: 20_000 }, { verdict: 'PASSED' }] }), env: { ORCH_WORKER_LEASE_S: '60' } }));
+    const id = await e.add({ stage: 'testing' });
+    const first = startWorker(e);
+    const job = await waitForRunningJob(e);
+    const orphan = job.pid as number;
+    // Kill the worker once the agent is inside its (sleeping) first run: it counts runs on start.
+    await until(() => existsSync(join(e.home, 'tasks', String(id), '.fake-agent-tester.count')), 10_000, 'the agent to start its run');
+    process.kill(first.pid as number, 'SIGKILL');
+    expect((await first).signal).toBe('SIGKILL');
+    expect(pidIsDead(orphan)).toBe(false);
+
+    // The new worker runs in this test's process (a process of its own, with its own connection).
+    expect(await e.worker()).toMatchObject({ reaped: 1, stoppedBy: 'idle' });
+    expect(pidIsDead(orphan)).toBe(true);
+    const r = await e.record(id);
+    expect(r.task).toMatchObject({ stage: 'done', state: 'done' });
+    expect(path(r)).toEqual(['testing->deploy-staging', 'deploy-staging->deploy', 'deploy->post-deploy', 'post-deploy->done']);
+    expect(r.runs.map((x) => [x.job_id, x.role])).toEqual(r.jobs.map((j) => [j.id, j.agent]));
+    expect(r.runs.map((x) => x.role)).toEqual(['tester', 'deployer', 'deploy-finalizer', 'post-deploy-monitor']);
+    const reaped = r.jobs.find((j) => j.id === job.id);
+    expect(reaped?.state).toBe('succeeded');
+    expect(JSON.parse(reaped?.detail ?? '{}').reaps).toEqual([expect.objectContaining({ reason: 'owner-dead', pid: orphan })]);
+    // The killed run counted as the tester's first run; the re-run was its second.
+    expect(readFileSync(join(e.home, 'tasks', String(id), '.fake-agent-tester.count'), 'utf8')).toBe('2');
+    expect(e.holders()).toEqual([]);
+  });
+
+  it('two workers on one SQLite file finish 20 tasks and run no job twice', async () => {
+    // The tasks start on deploy (two reserved jobs each, so 40 jobs cost no agent start-up). Each
+    // deploy appends its task id to a file: a witness outside the store that it ran once.
+    const e = (env = await makeAgentEnv({ repo, scenario: HAPPY }));
+    const witness = join(e.home, 'deployed.log');
+    Object.assign(e.vars, { ORCH_DEPLOY_CMD: quote(['sh', '-c', `echo "$ORCH_TASK_ID" >> ${quote([witness])}`]) });
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await repo.git('branch', '--force', `many/${i}`, repo.branch);
+      ids.push(await e.add({ stage: 'deploy', branch: `many/${i}` }));
+    }
+    const [a, b] = await Promise.all([startWorker(e, '--until-idle', '--concurrency', '2', '--json'), startWorker(e, '--until-idle', '--concurrency', '2', '--json')]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const [sa, sb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+    expect(sa.jobs + sb.jobs).toBe(40);
+    expect(sa.failed + sb.failed).toBe(0);
+    expect(sa.jobs).toBeGreaterThan(0);
+    expect(sb.jobs).toBeGreaterThan(0);
+    for (const id of ids) {
+      const r = await e.record(id);
+      expect(r.task.state).toBe('done');
+      expect(r.jobs.map((j) => [j.agent, j.state])).toEqual([['deploy-finalizer', 'succeeded'], ['post-deploy-monitor', 'succeeded']]);
+      expect(r.runs.map((x) => x.job_id)).toEqual(r.jobs.map((j) => j.id));
+    }
+    expect(readFileSync(witness, 'utf8').trim().split('\n').map(Number).sort((x, y) => x - y)).toEqual(ids);
+    expect(await e.count('agent_runs')).toBe(40);
+  });
+
+  it('SIGTERM: the worker kills the running agent tree, gives the job back to the queue and exits 0', async () => {
+    const e = (env = await makeAgentEnv({ repo, scenario: scenario({ tester: [{ sleepMs: 20_000 }] }) }));
+    const id = await e.add({ stage: 'testing' });
+    const worker = startWorker(e);
+    const job = await waitForRunningJob(e);
+    await until(() => e.holders().length >= 2, 5_000, 'the worker and its agent');
+    process.kill(worker.pid as number, 'SIGTERM');
+    const result = await worker;
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('orch worker: SIGTERM: stopping (releasing running jobs)');
+    const row = (await e.record(id)).jobs[0];
+    expect(row).toMatchObject({ id: job.id, state: 'queued', lease_owner: null, lease_expires_at: null, started_at: null });
+    expect(JSON.parse(row?.detail ?? '{}').released).toMatchObject({ reason: 'worker stopping' });
+    expect(await e.count('agent_runs')).toBe(0);
+    expect(e.holders()).toEqual([]);
+    expect(existsSync(join(e.home, 'tasks', String(id), '12-test-report.md'))).toBe(false);
+  });
+});
