@@ -5,13 +5,14 @@ import { registerTask } from './commands/task.ts';
 import { registerExec } from './commands/exec.ts';
 import { registerDrift } from './commands/drift.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerStage } from './commands/stage.ts';
 import { registerWorker } from './commands/worker.ts';
 import { registerDemo } from './commands/demo.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerWorker, registerDemo, registerDrift, registerServe];
+const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerWorker, registerDemo, registerDrift, registerServe, registerStage];
 
 export function buildProgram(): Command {
   const program = new Command('orch')

@@ -87,8 +87,12 @@ export async function finishRun(deps: FinishDeps, job: Job, owner: string, repor
   if (report.status === 'cancelled') throw new Error('finishRun: a cancelled run is released, not finished');
   const state = report.status === 'ok' ? 'succeeded' : report.status === 'deferred' ? 'deferred' : 'failed';
   const at = nowIso();
-  const detail = { ...parseDetail(job.detail), result: { agent: report.agent, transport: report.transport, reason: report.reason, ...report.detail } };
+  const result = { agent: report.agent, transport: report.transport, reason: report.reason, ...report.detail };
   const recorded = await writeTransaction(deps.store, async (trx) => {
+    // Read the detail inside the transaction: a reserved agent may have recorded facts on the job
+    // while it ran (the staging runner appends its runs there; GET /queue counts them).
+    const current = await trx.selectFrom('jobs').select('detail').where('id', '=', job.id).executeTakeFirst();
+    const detail = { ...parseDetail(current?.detail ?? job.detail), result };
     // First statement: the guarded job update takes the write lock, or tells us the lease is gone.
     if (!(await completeJob(trx, job.id, owner, { state, outcome: outcomeWord(report), detail, notBefore: report.notBefore ?? null, at }))) return null;
     const run = await insertAgentRun(trx, {

@@ -55,7 +55,10 @@ export async function resolveStageOptions(options: StageOptions, cwd = process.c
   const base = options.base ?? 'main';
   await requireBranchName(branch, '--branch');
   await requireBranchName(base, '--base');
-  if (branch === base) throw new InvalidInputError(`--branch and --base are both ${JSON.stringify(base)}; stage a branch other than its base`);
+  if (branch === base) {
+    if (options.branch === undefined) throw new InvalidInputError(`${repo} has its base ${JSON.stringify(base)} checked out: nothing to stage against itself; switch to a branch (git switch -c my-change) or pass --branch`);
+    throw new InvalidInputError(`--branch and --base are both ${JSON.stringify(base)}; stage a branch other than its base`);
+  }
   for (const [flag, name] of [['--branch', branch], ['--base', base]] as const) {
     if ((await branchHead(repo, name)) === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
   }

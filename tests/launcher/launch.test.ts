@@ -45,7 +45,8 @@ const launch = (e: AgentEnv, job: Job, who = owner) => launchJob({ store: e.stor
 
 describe('launchJob', () => {
   it('the registry covers exactly the reserved roles of the stage table', () => {
-    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual(ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage]));
+    // Plus the staging runner, which takes the LLM deployer's stage for the repos it is enabled for.
+    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual([['staging-runner', 'deploy-staging'], ...ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage])]);
   });
 
   it('reserved agents never reach spawnAgent; an LLM role does, once', async () => {
