@@ -33,4 +33,4 @@ export interface ConfigRule {
 }
 
 /** Every cross-key check, from the sections that own the keys. */
-export const CONFIG_RULES: readonly ConfigRule[] = [...workerRules, ...mergeRules];
+export const CONFIG_RULES: readonly ConfigRule[] = [...mergeRules, ...workerRules];

@@ -44,12 +44,19 @@ describe('command keys (ORCH_AGENT_CMD, ORCH_DEPLOY_CMD, ORCH_MONITOR_CMD)', () 
   });
 });
 
+// The merge re-test and the staging suite have deadlines of their own (900 s by default): keep them
+// out of the way so each case speaks about the key it names.
+const SHORT_GATES = { ORCH_MERGE_RETEST_TIMEOUT_S: '30', ORCH_STAGING_RUNNER_TIMEOUT_S: '30' };
+
 describe('ORCH_REAPER_MAX_RUNNING_S', () => {
   it('must exceed the longest command deadline plus the kill grace, naming both keys', () => {
-    expect(() => load({ ORCH_REAPER_MAX_RUNNING_S: '100', ORCH_AGENT_TIMEOUT_S: '100', ORCH_KILL_GRACE_S: '5', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '1' })).toThrow(
+    expect(() => load({ ...SHORT_GATES, ORCH_REAPER_MAX_RUNNING_S: '100', ORCH_AGENT_TIMEOUT_S: '100', ORCH_KILL_GRACE_S: '5', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '1' })).toThrow(
       'ORCH_REAPER_MAX_RUNNING_S=100 is invalid: must be more than 105 s (ORCH_AGENT_TIMEOUT_S = 100 s plus ORCH_KILL_GRACE_S = 5 s), or the reaper would kill jobs still within their deadline',
     );
-    expect(() => load({ ORCH_REAPER_MAX_RUNNING_S: '100', ORCH_AGENT_TIMEOUT_S: '60', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '3', ORCH_MONITOR_TIMEOUT_S: '30', ORCH_MONITOR_INTERVAL_S: '10' })).toThrow(/ORCH_MONITOR_PROBES x ORCH_MONITOR_TIMEOUT_S \+ intervals = 110 s/);
-    expect(load({ ORCH_REAPER_MAX_RUNNING_S: '106', ORCH_AGENT_TIMEOUT_S: '100', ORCH_KILL_GRACE_S: '5', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '1' }).ORCH_REAPER_MAX_RUNNING_S).toBe(106);
+    expect(() => load({ ...SHORT_GATES, ORCH_REAPER_MAX_RUNNING_S: '100', ORCH_AGENT_TIMEOUT_S: '60', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '3', ORCH_MONITOR_TIMEOUT_S: '30', ORCH_MONITOR_INTERVAL_S: '10' })).toThrow(/ORCH_MONITOR_PROBES x ORCH_MONITOR_TIMEOUT_S \+ intervals = 110 s/);
+    expect(() => load({ ORCH_REAPER_MAX_RUNNING_S: '200', ORCH_AGENT_TIMEOUT_S: '60', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MERGE_RETEST_TIMEOUT_S: '30', ORCH_STAGING_RUNNER_TIMEOUT_S: '300' })).toThrow(
+      'ORCH_REAPER_MAX_RUNNING_S=200 is invalid: must be more than 305 s (ORCH_STAGING_RUNNER_TIMEOUT_S = 300 s plus ORCH_KILL_GRACE_S = 5 s), or the reaper would kill jobs still within their deadline',
+    );
+    expect(load({ ...SHORT_GATES, ORCH_REAPER_MAX_RUNNING_S: '106', ORCH_AGENT_TIMEOUT_S: '100', ORCH_KILL_GRACE_S: '5', ORCH_DEPLOY_TIMEOUT_S: '60', ORCH_MONITOR_PROBES: '1' }).ORCH_REAPER_MAX_RUNNING_S).toBe(106);
   });
 });

@@ -46,8 +46,9 @@ describe('the worker with the fake agent', () => {
     ]);
     expect(r.runs.filter((x) => x.transport === 'llm').every((x) => x.tokens_in !== null && x.cost_usd === 0.01 && x.model === 'fake-agent-1')).toBe(true);
     expect(summary).toMatchObject({ jobs: 11, succeeded: 11, failed: 0, stoppedBy: 'idle' });
-    // Three developer runs, three commits published on the branch.
-    expect(await repo.git('log', '--format=%s', `main..${repo.branch}`)).toMatch(/^developer: scripted change 3\ndeveloper: scripted change 2\ndeveloper: scripted change 1\n/);
+    // Three developer runs, three commits published on the branch, and the merge gate moved the base onto it.
+    expect(await repo.git('log', '--format=%s', '-3', repo.branch)).toBe('developer: scripted change 3\ndeveloper: scripted change 2\ndeveloper: scripted change 1');
+    expect(await repo.git('rev-parse', 'main')).toBe(await repo.git('rev-parse', repo.branch));
   });
 
   it('a crashing agent is re-run, then the task is blocked with exactly one alert', async () => {

@@ -42,6 +42,7 @@ interface ReaperRuleInput {
   readonly ORCH_MONITOR_PROBES: number;
   readonly ORCH_MONITOR_INTERVAL_S: number;
   readonly ORCH_MONITOR_TIMEOUT_S: number;
+  readonly ORCH_STAGING_RUNNER_TIMEOUT_S: number;
 }
 
 /** The longest a job may legitimately run, per key that bounds it. */
@@ -50,6 +51,7 @@ export function longestJobS(c: ReaperRuleInput): { key: string; seconds: number 
   const bounds = [
     { key: 'ORCH_AGENT_TIMEOUT_S', seconds: c.ORCH_AGENT_TIMEOUT_S },
     { key: 'ORCH_DEPLOY_TIMEOUT_S', seconds: c.ORCH_DEPLOY_TIMEOUT_S },
+    { key: 'ORCH_STAGING_RUNNER_TIMEOUT_S', seconds: c.ORCH_STAGING_RUNNER_TIMEOUT_S },
     { key: 'ORCH_MONITOR_PROBES x ORCH_MONITOR_TIMEOUT_S + intervals', seconds: monitor },
   ];
   return bounds.reduce((a, b) => (b.seconds > a.seconds ? b : a));
@@ -58,7 +60,7 @@ export function longestJobS(c: ReaperRuleInput): { key: string; seconds: number 
 /** The reaper must never kill a job that is still within its own deadline. */
 export const workerRules = [
   {
-    keys: ['ORCH_REAPER_MAX_RUNNING_S', 'ORCH_AGENT_TIMEOUT_S', 'ORCH_DEPLOY_TIMEOUT_S', 'ORCH_MONITOR_TIMEOUT_S', 'ORCH_KILL_GRACE_S'],
+    keys: ['ORCH_REAPER_MAX_RUNNING_S', 'ORCH_AGENT_TIMEOUT_S', 'ORCH_DEPLOY_TIMEOUT_S', 'ORCH_MONITOR_TIMEOUT_S', 'ORCH_STAGING_RUNNER_TIMEOUT_S', 'ORCH_KILL_GRACE_S'],
     check: (c: ReaperRuleInput): string | null => {
       const longest = longestJobS(c);
       const needed = longest.seconds + c.ORCH_KILL_GRACE_S;
