@@ -107,6 +107,34 @@ describe('verdicts and exit codes', () => {
   });
 });
 
+describe('infra faults never roll back until their budget is spent', () => {
+  test('a merge re-test that times out: exit 75, deferred, mergeGate infra-retry, the base does not move, nothing survives', async () => {
+    const { repo, home, env } = fresh();
+    const pids = join(home, 'retest-pids');
+    const baseBefore = await repo.git('rev-parse', 'main');
+    const run = await stage(repo, { ...env, ORCH_MERGE_RETEST_SKIP_WHEN_CURRENT: 'false', ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', pids), ORCH_MERGE_RETEST_TIMEOUT_S: '0.5' }, '--suite', suite('pass.sh'), '--merge');
+    expect(run.code, run.stderr).toBe(75);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      staging: { status: 'PASSED' },
+      mergeGate: { skippedRetest: false, retest: { outcome: 'timeout' }, classification: 'timeout', action: 'infra-retry', merged: false },
+      verdict: 'deferred',
+    });
+    expect(await repo.git('rev-parse', 'main')).toBe(baseBefore);
+    for (const pid of readFileSync(pids, 'utf8').trim().split('\n').map(Number)) expect(alive(pid), `pid ${pid} survived`).toBe(false);
+    expect((await taskRecord(env)).task).toMatchObject({ stage: 'deploy-staging', state: 'active' });
+  });
+
+  test('a suite that cannot run, with no infra budget left: exit 1, failed-closed, rolled back with one alert', async () => {
+    const { repo, env } = fresh();
+    const run = await stage(repo, { ...env, ORCH_STAGING_RUNNER_INFRA_RETRIES: '0' }, '--suite', suite('missing-command.sh'));
+    expect(run.code, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ staging: { outcome: 'tool-error', status: 'FAILED', exitCode: 127, deferred: false }, mergeGate: null, verdict: 'failed-closed' });
+    const record = await taskRecord(env);
+    expect(record.task).toMatchObject({ stage: 'development' });
+    expect(record.alerts).toHaveLength(1);
+  });
+});
+
 describe('bad input: exit 2, one line, nothing written', () => {
   let repo: TempRepo;
   let home: string;
