@@ -3,23 +3,10 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extractBlocks } from '../../src/conformance/markdown/blocks.ts';
-import { cleanCopyOf, driftJson, only, show, tempRepos, type TempRepo } from './helpers.ts';
+import { driftJson, only, show, tempRepos } from './helpers.ts';
 
 const { fresh, cleanup } = tempRepos();
-const cleanCopy = (base: TempRepo) => cleanCopyOf(fresh, base);
 afterEach(cleanup);
-
-const TRANSPORT = `import { execa } from 'execa';
-/** Runs the agent of a job: the single LLM transport. @llmTransport */
-export async function spawnAgent(job: { role: string }, command: string): Promise<void> {
-  await execa(command, [job.role]);
-}
-`;
-const LAUNCH = `import { spawnAgent } from './spawn-agent.ts';
-export async function launchJob(job: { role: string }): Promise<void> {
-  await spawnAgent(job, 'agent');
-}
-`;
 
 describe('orch drift catches each scanner mutation', () => {
   it('a new file that imports openai and calls it', async () => {
@@ -29,7 +16,7 @@ describe('orch drift catches each scanner mutation', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'src/ai/summarize.ts', 'llm-sdk-import')).toMatchObject({
       line: 1,
-      message: 'orch:llm-inventory: entry "src/ai/summarize.ts#<module>:sdk-import:0": imports the LLM SDK "openai" outside the single LLM transport; go through the transport instead',
+      message: 'orch:llm-inventory: entry "src/ai/summarize.ts#<module>:sdk-import:0": imports the LLM SDK "openai" outside the single LLM transport (src/launcher/transport.ts#spawnAgent); go through the transport instead',
     });
     expect(only(diagnostics, 'src/ai/summarize.ts', 'llm-sdk-call')).toMatchObject({ line: 6, message: expect.stringContaining('entry "src/ai/summarize.ts#summarize:sdk-call:0"') });
   });
@@ -42,17 +29,15 @@ describe('orch drift catches each scanner mutation', () => {
     expect(only(diagnostics, 'src/review/ask.ts', 'agent-cli-spawn')).toMatchObject({
       line: 4,
       column: 10,
-      message: 'orch:llm-inventory: entry "src/review/ask.ts#askClaude:agent-spawn:0": spawns the agent CLI "claude" outside the single LLM transport; go through the transport instead',
+      message: 'orch:llm-inventory: entry "src/review/ask.ts#askClaude:agent-spawn:0": spawns the agent CLI "claude" outside the single LLM transport (src/launcher/transport.ts#spawnAgent); go through the transport instead',
     });
   });
 
   it('the transport called for a new role', async () => {
-    const base = fresh();
-    base.write('src/launcher/spawn-agent.ts', TRANSPORT);
-    base.write('src/launcher/launch-job.ts', LAUNCH);
-    const r = await cleanCopy(base);
-    expect(r.read('docs/architecture/llm-call-sites.md')).toContain('transport: src/launcher/spawn-agent.ts#spawnAgent');
-    r.write('src/digest/summarize.ts', "import { spawnAgent } from '../launcher/spawn-agent.ts';\n\nexport async function summarizeDay() {\n  await spawnAgent({ role: 'summarizer' }, 'agent');\n}\n");
+    // The real transport of this repo (src/launcher/transport.ts), called from a new place for a role no registry has.
+    const r = fresh();
+    expect(r.read('docs/architecture/llm-call-sites.md')).toContain('transport: src/launcher/transport.ts#spawnAgent');
+    r.write('src/digest/summarize.ts', "import { spawnAgent } from '../launcher/transport.ts';\n\nexport async function summarizeDay(ctx: never) {\n  await spawnAgent(ctx, { role: 'summarizer' } as never);\n}\n");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'src/digest/summarize.ts', 'transport-role').message).toBe(
