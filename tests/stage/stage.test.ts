@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { quote } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -180,7 +181,8 @@ test('tsx scripts/stage.ts without flags stages the checked-out branch against m
   const { repo, env } = fresh();
   await repo.git('checkout', '--quiet', repo.branch);
   const { [NESTED_MARK]: _cleared, ...rest } = env;
-  const run = await execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/stage.ts'), '--json'], {
+  // tsx found by module resolution: in a task worktree under .orch/ node_modules is a parent's.
+  const run = await execa(process.execPath, [fileURLToPath(import.meta.resolve('tsx/cli')), join(ROOT, 'scripts/stage.ts'), '--json'], {
     cwd: repo.dir,
     env: { ...rest, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ORCH_STAGING_SUITE_CMD: suite('pass.sh') },
     extendEnv: false,
