@@ -50,8 +50,8 @@ describe('README quickstart', () => {
     expect(pkg.bin.orch).toBe('bin/orch.js');
   });
 
-  it('every command under "Everyday commands" is a command the CLI has', () => {
-    const program = buildProgram();
+  it('every command under "Everyday commands" is a command the CLI has', async () => {
+    const program = await buildProgram();
     for (const line of blockAfter('Everyday commands')) {
       const [npx, orch, name, sub] = shellCommands(line)[0] ?? [];
       expect([npx, orch]).toEqual(['npx', 'orch']);
