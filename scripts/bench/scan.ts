@@ -6,16 +6,22 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Lang, findInFiles, type NapiConfig } from '@ast-grep/napi';
 import { execa } from 'execa';
 import { resolveHarnessConfig } from '../../src/conformance/config/load.ts';
 import { DEFAULT_AGENT_CLIS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../src/conformance/config/defaults.ts';
 import { runDrift } from '../../src/conformance/drift.ts';
 import { listSourceFiles } from '../../src/conformance/scan/files.ts';
 import { scanRepo } from '../../src/conformance/scan/scan.ts';
+import { AST_GREP_INSTALL, loadAstGrep, type AstGrepRule } from './lib/ast-grep.ts';
 import { generateCorpus } from './lib/scan-corpus.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+async function requireAstGrep() {
+  const mod = await loadAstGrep();
+  if (mod === null) throw new Error(`@ast-grep/napi is not installed: ${AST_GREP_INSTALL}`);
+  return mod;
+}
 const RUNS = 3;
 
 interface Row {
@@ -44,7 +50,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** The scanner's detection rules, as one ast-grep rule: imports/requires of SDKs, spawn-like,
  * fetch and transport calls, `new` of SDK clients. ast-grep cannot follow imports, so it matches
  * by callee name: a superset of the scanner's resolved findings, never fewer nodes visited. */
-function astGrepRule(): NapiConfig {
+function astGrepRule(): AstGrepRule {
   const sdk = `^['"\`](${DEFAULT_LLM_SDKS.map((s) => (s.endsWith('/') ? `${escape(s)}[^'"\`]+` : `${escape(s)}(/[^'"\`]*)?`)).join('|')})['"\`]$`;
   const spawnLike = '(^|\\.)(spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|execaCommand|execaCommandSync|\\$)$';
   const hosts = DEFAULT_LLM_HOSTS.map(escape).join('|');
@@ -65,6 +71,7 @@ function astGrepRule(): NapiConfig {
 }
 
 async function astGrep(root: string): Promise<number> {
+  const { Lang, findInFiles } = await requireAstGrep();
   let findings = 0;
   const matcher = astGrepRule();
   const count = (err: null | Error, nodes: unknown[]) => {
@@ -104,6 +111,10 @@ async function benchCorpus(name: string, root: string, sources: string[]): Promi
     return r.findings.length + r.problems.length;
   }), `warm (best of ${RUNS}); parses every file`);
   add('orch scanner, cold', await cold('orch', root, sources), 'first scan in a fresh process (JIT cold), module loading excluded');
+  if ((await loadAstGrep()) === null) {
+    process.stderr.write(`scan bench: @ast-grep/napi is not installed, its rows are left out (${AST_GREP_INSTALL})\n`);
+    return rows;
+  }
   add('@ast-grep/napi findInFiles', await best(() => astGrep(root)), `best of ${RUNS}; Rust, multi-threaded; same rules by callee name (no import resolution)`);
   add('@ast-grep/napi findInFiles, cold', await cold('ast-grep', root, sources), 'first search in a fresh process');
   return rows;

@@ -1,31 +1,41 @@
 // The commander program: each command lives in commands/<name>.ts and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { registerAdvance } from './commands/advance.ts';
-import { registerTask } from './commands/task.ts';
-import { registerExec } from './commands/exec.ts';
-import { registerDrift } from './commands/drift.ts';
-import { registerWorker } from './commands/worker.ts';
-import { registerDemo } from './commands/demo.ts';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerTask, registerAdvance, registerExec, registerWorker, registerDemo, registerDrift];
+/**
+ * Every command, loaded on demand: a command's module pulls in what it needs (ts-morph for drift,
+ * the store and git for task, ...), and each CLI start should pay only for the command it runs.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freeze({
+  task: async () => (await import('./commands/task.ts')).registerTask,
+  advance: async () => (await import('./commands/advance.ts')).registerAdvance,
+  exec: async () => (await import('./commands/exec.ts')).registerExec,
+  worker: async () => (await import('./commands/worker.ts')).registerWorker,
+  demo: async () => (await import('./commands/demo.ts')).registerDemo,
+  drift: async () => (await import('./commands/drift.ts')).registerDrift,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  stage: async () => (await import('./commands/stage.ts')).registerStage,
+});
 
-export function buildProgram(): Command {
+/** The program with the command `argv` names, or with every command (help, unknown names). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('orch')
     .description('orch: the core of a self-hosting orchestrator for AI-agent software delivery')
     .exitOverride()
     // Commander's own usage errors get the same one-line `orch: ...` shape as ours.
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'orch: ')) })
     .showHelpAfterError(false);
-  for (const register of COMMANDS) register(program);
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  const registers = await Promise.all(named.map((name) => (COMMANDS[name] as () => Promise<Register>)()));
+  for (const register of registers) register(program);
   return program;
 }
 
 /** Parse argv and run; resolves to the process exit code. The single catch-all of the CLI. */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

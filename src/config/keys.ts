@@ -1,6 +1,7 @@
 // The config schema: every ORCH_* key, assembled from the section each module owns.
 import type { KeyDef, KeyValue } from './define.ts';
 import { coreKeys } from './sections/core.ts';
+import { httpKeys } from './sections/http.ts';
 import { deployKeys } from './sections/deploy.ts';
 import { launcherKeys } from './sections/launcher.ts';
 import { mergeKeys, mergeRules } from './sections/merge.ts';
@@ -17,6 +18,7 @@ export const CONFIG_KEYS = Object.freeze({
   ...workerKeys,
   ...deployKeys,
   ...stagingKeys,
+  ...httpKeys,
   ...mergeKeys,
 } satisfies Record<string, KeyDef>);
 

@@ -87,10 +87,14 @@ export async function finishRun(deps: FinishDeps, job: Job, owner: string, repor
   if (report.status === 'cancelled') throw new Error('finishRun: a cancelled run is released, not finished');
   const state = report.status === 'ok' ? 'succeeded' : report.status === 'deferred' ? 'deferred' : 'failed';
   const at = nowIso();
-  const detail = { ...parseDetail(job.detail), result: { agent: report.agent, transport: report.transport, reason: report.reason, ...report.detail } };
+  const result = { agent: report.agent, transport: report.transport, reason: report.reason, ...report.detail };
   const recorded = await writeTransaction(deps.store, async (trx) => {
-    // First statement: the guarded job update takes the write lock, or tells us the lease is gone.
+    // Read the detail inside the transaction, so nothing written on the job row while it ran is
+    // lost. (Agents themselves write no rows: the staging runner carries its runs in `result`.)
+    const current = await trx.selectFrom('jobs').select('detail').where('id', '=', job.id).executeTakeFirst();
+    const detail = { ...parseDetail(current?.detail ?? job.detail), result };
     const infraAttempts = report.infraError === true ? job.infra_attempts + 1 : undefined;
+    // The guarded job update tells us whether the lease is gone: then nothing else is written.
     if (!(await completeJob(trx, job.id, owner, { state, outcome: outcomeWord(report), detail, notBefore: report.notBefore ?? null, infraAttempts, at }))) return null;
     const run = await insertAgentRun(trx, {
       job_id: job.id,

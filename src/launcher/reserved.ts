@@ -3,11 +3,11 @@
 // docs/architecture/pipeline.md is generated from this list.)
 import { deployFinalizer } from '../agents/deploy-finalizer.ts';
 import { postDeployMonitor } from '../agents/post-deploy-monitor.ts';
-import { stagingRunner } from '../staging/agent.ts';
+import { stagingRunnerAgent } from '../agents/staging-runner.ts';
 import type { ReservedAgent, RunContext } from './types.ts';
 
 export const RESERVED_AGENTS: readonly ReservedAgent[] = Object.freeze([
-  stagingRunner,
+  stagingRunnerAgent,
   deployFinalizer,
   postDeployMonitor,
 ]);

@@ -4,10 +4,21 @@ import type { CheckResult, GateContext } from '../pipeline/gates/types.ts';
 import { runMergeGate } from './gate.ts';
 import { infraRetryPolicy, switchesFromConfig } from './options.ts';
 import { routeAttempt } from './route.ts';
+import { mergeGateOptionsInScope } from './scope.ts';
 
 export const MERGE_CHECK_ID = 'check_branch_mergeable';
 
+/** Why a mergeable branch did not advance: the caller asked not to move the base. */
+export const NOT_MERGED_CAUSE = 'merge-not-requested';
+
 export async function checkBranchMergeable(ctx: GateContext): Promise<CheckResult> {
-  const attempt = await runMergeGate({ store: ctx.store, config: ctx.config }, ctx.task);
-  return routeAttempt(attempt, switchesFromConfig(ctx.config), infraRetryPolicy(ctx.config));
+  const options = mergeGateOptionsInScope();
+  const attempt = await runMergeGate({ store: ctx.store, config: ctx.config }, ctx.task, options);
+  const result = routeAttempt(attempt, switchesFromConfig(ctx.config), infraRetryPolicy(ctx.config));
+  // Mergeable but not merged: the task must not reach deploy with its base unmoved. It stays on
+  // deploy-staging (a plain defer, no re-queue) for a worker or `orch stage --merge`.
+  if (options.merge === false && result.verdict === 'pass') {
+    return { verdict: 'defer', reason: `${result.reason}; the base was not moved (merge not requested)`, detail: { ...result.detail, cause: NOT_MERGED_CAUSE } };
+  }
+  return result;
 }

@@ -1,7 +1,6 @@
-// Public API of the staging runner (SPEC §6). It is the reserved agent `stagingRunner` (registered
-// in src/launcher/reserved.ts): launchJob asks its applies() before any spawn and, when it
-// applies, runs runStagingJob() instead of the LLM transport.
-export { stagingRunner } from './agent.ts';
+// Public API of the staging runner (SPEC §6). It is the reserved agent `staging-runner`
+// (src/agents/staging-runner.ts, registered in src/launcher/reserved.ts): launchJob asks its
+// applies() before any spawn and, when it applies, runs runStagingJob() instead of the LLM transport.
 export { runStagingJob, stageSuite, toRunResult } from './runner.ts';
 export type { StagingDeps, StagingJobInput, StagingOutcome, StagingFinished, StagingDeferred, StagedRun } from './types.ts';
 export { stagingRunnerApplies, STAGING_RUNNER_ROLE, STAGING_STAGE, type Interception } from './intercept.ts';

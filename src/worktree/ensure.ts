@@ -2,22 +2,17 @@
 // the branch itself may be checked out in the operator's own checkout, and git refuses to check
 // one branch out twice. The launcher makes it before the first job; a gate that finds it missing
 // (`orch stage` on a fresh task) makes it the same way.
-// TODO(launcher): one helper for both once the launcher's lands on main.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
 import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
 import { worktreePath } from '../pipeline/paths.ts';
+import { createTaskWorktree } from './prepare.ts';
 
 export interface TaskWorktree {
   readonly path: string;
   readonly created: boolean;
-}
-
-function gitFailed(what: string, stderr: string): OrchError {
-  return new OrchError(ERROR_CODES.GIT_FAILED, `${what}: ${stderr.split('\n')[0] || 'git failed'}`, { retryable: true });
 }
 
 /** The task's worktree, created detached at `branch`'s tip when missing; throws ORCH_GIT_FAILED. */
@@ -35,14 +30,8 @@ export async function ensureTaskWorktree(
   }
   const tip = await branchHead(task.repo, task.branch);
   if (tip === null) throw new OrchError(ERROR_CODES.GIT_FAILED, `branch ${task.branch} does not exist in ${task.repo}`);
-  mkdirSync(dirname(path), { recursive: true });
-  const add = ['worktree', 'add', '--detach', '--quiet', path, tip];
-  let result = await runGit(task.repo, add);
-  if (result.exitCode !== 0 && /already registered/.test(result.stderr)) {
-    // The folder was deleted but git still lists it: forget the missing entries, then add again.
-    await runGit(task.repo, ['worktree', 'prune']);
-    result = await runGit(task.repo, add);
-  }
-  if (result.exitCode !== 0) throw gitFailed(`git worktree add ${path} failed in ${task.repo}`, result.stderr);
+  // The launcher's creation: queued per repository and retried, never a `worktree prune` that
+  // could delete another worker's add in progress.
+  await createTaskWorktree(task, path, tip);
   return { path, created: true };
 }

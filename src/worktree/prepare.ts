@@ -58,17 +58,22 @@ function setAside(path: string): void {
   else renameSync(path, `${path}.stale-${Date.now()}`);
 }
 
-async function create(task: Task, path: string, tip: string): Promise<void> {
+/** Add the task's worktree at `path`, detached at `tip`: queued per repository, retried across processes. */
+export async function createTaskWorktree(task: Pick<Task, 'repo'>, path: string, tip: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   await queued(task.repo, () => addWithRetries(task, path, tip));
 }
 
-async function addWithRetries(task: Task, path: string, tip: string): Promise<void> {
+async function addWithRetries(task: Pick<Task, 'repo'>, path: string, tip: string): Promise<void> {
+  let reuseRegistration = false;
   for (let attempt = 1; ; attempt++) {
     setAside(path);
-    // --force: a registration whose folder was deleted (ORCH_HOME wiped) is reused, not refused.
-    // Never `worktree prune` here: it would delete the entry of another worker's add in progress.
-    const added = await runGit(task.repo, ['worktree', 'add', '--force', '--detach', '--quiet', '--', path, tip]);
+    // A registration whose folder was deleted (ORCH_HOME wiped) is reused with --force, and only
+    // then: that flag is about this worktree's admin entry, never about a ref. Never `worktree
+    // prune` here: it would delete the entry of another worker's add in progress.
+    const force = reuseRegistration ? ['--force'] : [];
+    const added = await runGit(task.repo, ['worktree', 'add', ...force, '--detach', '--quiet', '--', path, tip]);
+    reuseRegistration = added.stderr.includes('missing but already registered worktree');
     if (added.exitCode === 0) return;
     if (attempt >= ADD_ATTEMPTS) {
       throw new OrchError(ERROR_CODES.GIT_FAILED, `git worktree add ${path} failed in ${task.repo} after ${attempt} attempts: ${added.stderr.split('\n')[0]}`, { retryable: true });
@@ -97,7 +102,7 @@ export async function prepareWorktree(config: Pick<Config, 'ORCH_HOME'>, task: T
   if (tip === null) throw new OrchError(ERROR_CODES.LAUNCH_FAILED, `branch ${task.branch} does not exist in ${task.repo}; the task has no tip to work on`);
   const path = worktreePath(config, task.id);
   if (!existsSync(join(path, '.git'))) {
-    await create(task, path, tip);
+    await createTaskWorktree(task, path, tip);
     return { path, tip, created: true, stashed: null, leftHead: null };
   }
   const { head, dirty } = await headAndChanges(path);

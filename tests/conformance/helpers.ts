@@ -1,6 +1,7 @@
 // Temp copies of a repo for the conformance tests: only what the harness reads, plus a symlink to
 // the real node_modules so the copied code resolves its packages from the real repo.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
@@ -8,6 +9,9 @@ import { vi } from 'vitest';
 import { driftExitCode, runDrift } from '../../src/conformance/drift.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
+/** The node_modules folder packages resolve from: the checkout's own, or a parent's (a task worktree under .orch/). */
+const NODE_MODULES = require.resolve.paths('ajv')?.find((dir) => existsSync(dir)) ?? join(REPO_ROOT, 'node_modules');
 
 const ORCH_PARTS = ['src', 'scripts', 'bin', 'docs', '.env.example', 'package.json', 'orch.conformance.json'];
 
@@ -27,7 +31,7 @@ export function tempRepo(source = REPO_ROOT, parts: readonly string[] = ORCH_PAR
     const from = join(source, part);
     if (existsSync(from)) cpSync(from, join(root, part), { recursive: true });
   }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  symlinkSync(NODE_MODULES, join(root, 'node_modules'));
   return {
     root,
     read: (rel) => readFileSync(join(root, rel), 'utf8'),
@@ -91,7 +95,7 @@ export const show = (ds: readonly JsonFinding[]) => ds.map((d) => `${d.file}:${d
  * not valid with the `u` flag; its formats are checked with the platform's own parsers.
  */
 export function sarifValidator(): (log: unknown) => { ok: boolean; errors: string } {
-  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
   // ajv-draft-04 is CommonJS: under NodeNext its class is the default export's `default`.
   const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
   ajv.addFormat('uri', (v: string) => URL.canParse(v));

@@ -44,7 +44,8 @@ async function claim(e: AgentEnv, who = owner): Promise<Job> {
 const launch = (e: AgentEnv, job: Job, who = owner) => launchJob({ store: e.store, config: e.config, owner: who, signal: new AbortController().signal, marker: {} }, job);
 
 describe('launchJob', () => {
-  it('the registry covers the reserved roles of the stage table, and the staging runner ahead of the LLM deployer', () => {
+  it('the registry covers exactly the reserved roles of the stage table', () => {
+    // Plus the staging runner, which takes the LLM deployer's stage for the repos it is enabled for.
     expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual([['staging-runner', 'deploy-staging'], ...ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage])]);
   });
 

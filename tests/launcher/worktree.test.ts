@@ -1,7 +1,7 @@
 // Task worktrees: made lazily, detached at the branch tip, safe to create in parallel, and moved
 // back to the tip before each job without losing anything a run left behind.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTask } from '../../src/store/repos/tasks.ts';
 import { prepareWorktree } from '../../src/worktree/prepare.ts';
@@ -21,6 +21,17 @@ afterEach(async () => {
 });
 
 describe('prepareWorktree', () => {
+  it('re-creates a worktree whose folder was deleted while git still lists it', async () => {
+    const e = (env = await makePipelineEnv({ repo }));
+    const task = await getTask(e.store.db, await e.add());
+    const first = await prepareWorktree(e.config, task, 1);
+    rmSync(first.path, { recursive: true, force: true });
+    expect(await repo.git('worktree', 'list', '--porcelain')).toContain(`worktree ${realpathSync(dirname(first.path))}`);
+    const again = await prepareWorktree(e.config, task, 2);
+    expect(again).toMatchObject({ path: first.path, created: true });
+    expect(await repo.git('-C', again.path, 'rev-parse', 'HEAD')).toBe(await repo.git('rev-parse', repo.branch));
+  });
+
   it('creates the worktree detached at the branch tip, even while the branch is checked out elsewhere', async () => {
     const e = (env = await makePipelineEnv({ repo }));
     await repo.git('checkout', '--quiet', repo.branch);

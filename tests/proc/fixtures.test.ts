@@ -8,7 +8,8 @@ import { runInGroup, shellExitCode, type Outcome, type RunResult } from '../../s
 import { tempDir, testMarker, watch } from './helpers.ts';
 
 const GRACE_MS = 300;
-const TIMEOUT_MS = 1_000;
+// Long enough for a tree to build itself on a loaded 2-core machine before the deadline hits.
+const TIMEOUT_MS = 2_000;
 
 /** Run one fixture under its own marker; whatever it leaves is cleaned up by PID afterwards. */
 async function run(file: string, timeoutMs: number) {

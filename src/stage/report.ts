@@ -1,0 +1,136 @@
+// The JSON report of `orch stage` (SPEC §11) and its exit code, as pure functions of what the
+// store recorded: the staging runner's last run on the job, the merge gate's gate result, and
+// where the task ended up. Nothing here is invented: a block the store has no facts for is null.
+import { EXIT } from '../cli/exit.ts';
+
+export const STAGE_VERDICTS = ['advanced', 'rolled-back', 'deferred', 'failed-closed'] as const;
+export type StageVerdict = (typeof STAGE_VERDICTS)[number];
+
+/** advanced 0; rolled back or failed closed 1 (someone must change something); deferred 75. */
+export const STAGE_EXIT: Readonly<Record<StageVerdict, number>> = Object.freeze({
+  advanced: EXIT.ok,
+  'rolled-back': EXIT.fault,
+  'failed-closed': EXIT.fault,
+  deferred: EXIT.tempfail,
+});
+
+export interface StagingBlock {
+  readonly outcome: 'executed' | 'tool-error';
+  readonly status: 'PASSED' | 'FAILED' | null;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number | null;
+  readonly artifact: string | null;
+  /** Which run of the stage's job this was: 1 + the infra attempts spent before it. */
+  readonly attempt: number;
+  readonly deferred: boolean;
+  /** When a deferred job may run again. */
+  readonly notBefore: string | null;
+  readonly reason: string;
+}
+
+export interface MergeGateBlock {
+  readonly skippedRetest: boolean;
+  readonly retest: { readonly outcome: string; readonly exitCode: number | null; readonly durationMs: number } | null;
+  readonly classification: 'pass' | 'red' | 'conflict' | 'timeout' | 'lock-busy' | 'other';
+  readonly action: 'merge' | 'mergeable' | 'rollback' | 'infra-retry' | 'alert';
+  readonly merged: boolean;
+  readonly baseBefore: string | null;
+  readonly baseAfter: string | null;
+  readonly reason: string;
+}
+
+export interface StageReport {
+  readonly task: { readonly id: number; readonly repo: string; readonly branch: string; readonly base: string };
+  readonly staging: StagingBlock | null;
+  readonly mergeGate: MergeGateBlock | null;
+  readonly verdict: StageVerdict;
+  /** One line for people: why this verdict. */
+  readonly reason: string;
+}
+
+/** One run of the staging runner as recorded in jobs.detail (src/staging/record.ts). */
+export interface RunFacts {
+  readonly result: 'passed' | 'failed' | 'deferred' | 'exhausted' | 'fallback' | 'cancelled';
+  readonly reason: string;
+  readonly cause: string | null;
+  readonly exitCode: number | null;
+  readonly durationMs: number | null;
+  readonly infraAttempt: number | null;
+  readonly notBefore: string | null;
+}
+
+export function stagingBlock(run: RunFacts, artifact: string | null, priorInfraAttempts: number): StagingBlock {
+  const executed = run.result === 'passed' || run.result === 'failed';
+  const status = run.result === 'passed' ? 'PASSED' : run.result === 'failed' || run.result === 'exhausted' ? 'FAILED' : null;
+  return {
+    outcome: executed ? 'executed' : 'tool-error',
+    status,
+    exitCode: run.exitCode,
+    timedOut: run.cause === 'timeout',
+    durationMs: run.durationMs,
+    artifact: status === null ? null : artifact,
+    attempt: (run.infraAttempt ?? priorInfraAttempts + 1),
+    deferred: run.result === 'deferred',
+    notBefore: run.notBefore,
+    reason: run.reason,
+  };
+}
+
+/** The merge gate's attempt as stored in its gate result's detail (src/merge/attempt.ts + route). */
+export interface GateFacts {
+  readonly verdict: 'pass' | 'fail' | 'defer';
+  readonly reason: string;
+  readonly detail: Record<string, unknown> | null;
+}
+
+const CLASSES = new Set(['pass', 'red', 'conflict', 'timeout', 'lock-busy', 'other']);
+
+export function mergeGateBlock(gate: GateFacts, taskBlocked: boolean): MergeGateBlock {
+  const d = gate.detail ?? {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const retest = d.retest as { outcome?: unknown; exitCode?: unknown; durationMs?: unknown } | null | undefined;
+  const classification = CLASSES.has(String(d.classification)) ? (d.classification as MergeGateBlock['classification']) : gate.verdict === 'pass' ? 'pass' : 'other';
+  const routed = str(d.action) as MergeGateBlock['action'] | null;
+  // An infra retry that found the budget spent blocked the task with one alert.
+  const action = taskBlocked && gate.verdict !== 'pass' ? 'alert' : (routed ?? (gate.verdict === 'pass' ? 'mergeable' : gate.verdict === 'fail' ? 'rollback' : 'infra-retry'));
+  return {
+    skippedRetest: d.skippedRetest === true,
+    retest: retest ? { outcome: String(retest.outcome), exitCode: typeof retest.exitCode === 'number' ? retest.exitCode : null, durationMs: Number(retest.durationMs ?? 0) } : null,
+    classification,
+    action,
+    merged: d.merged === true,
+    baseBefore: str(d.baseBefore),
+    baseAfter: str(d.baseAfter),
+    reason: gate.reason,
+  };
+}
+
+/** Where the task stands after the run, as the store says. */
+export interface EndFacts {
+  readonly stageBefore: string;
+  readonly stageAfter: string;
+  readonly taskState: string;
+  readonly staging: StagingBlock | null;
+  readonly mergeGate: MergeGateBlock | null;
+  /** A gate or the runner asked to wait (the job is deferred or the gate deferred). */
+  readonly waiting: boolean;
+  /** --merge was given. */
+  readonly merge: boolean;
+}
+
+export function verdictOf(f: EndFacts): { verdict: StageVerdict; reason: string } {
+  const failClosed = f.staging?.outcome === 'tool-error' && f.staging.status === 'FAILED';
+  if (f.taskState === 'blocked') return { verdict: 'failed-closed', reason: `the task is blocked on ${f.stageAfter}; \`orch task retry\` re-queues it` };
+  if (f.stageAfter === 'development' && f.stageBefore !== 'development') {
+    return failClosed
+      ? { verdict: 'failed-closed', reason: `the staging suite could not run within the infra budget: failed closed, rolled back to development` }
+      : { verdict: 'rolled-back', reason: f.mergeGate && f.mergeGate.action === 'rollback' ? `merge gate: ${f.mergeGate.reason}` : `staging FAILED: rolled back to development` };
+  }
+  if (f.mergeGate?.merged && f.stageAfter !== f.stageBefore) return { verdict: 'advanced', reason: `merged into the base (${f.mergeGate.baseAfter ?? '?'}); the task is on ${f.stageAfter}` };
+  if (!f.merge && f.staging?.status === 'PASSED' && f.mergeGate?.classification === 'pass') {
+    return { verdict: 'advanced', reason: 'staging PASSED and the branch is mergeable; the base was not moved (no --merge)' };
+  }
+  if (f.stageAfter !== f.stageBefore && f.stageAfter !== 'development') return { verdict: 'advanced', reason: `the task moved to ${f.stageAfter}` };
+  return { verdict: 'deferred', reason: f.waiting ? 'waiting: an infra problem is retried later by a worker or the next `orch stage`' : `the task stays on ${f.stageAfter}` };
+}

@@ -1,0 +1,17 @@
+// A read-only view of the store for readers that must never write (orch serve). The file is
+// created and migrated first through the ordinary path (a reader cannot migrate), then reopened
+// with SQLite's read-only flag and query_only on: any write attempt fails instead of landing.
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Config } from '../config/keys.ts';
+import { openSqliteStore, sqlitePath, SQLITE_BUSY_TIMEOUT_MS, type Store } from './db.ts';
+import type { Database } from './schema.ts';
+
+export async function openReadOnlyStore(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>): Promise<Store> {
+  const path = sqlitePath(config);
+  await (await openSqliteStore(path)).close();
+  const sqlite = new SQLite(path, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  sqlite.pragma('query_only = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
