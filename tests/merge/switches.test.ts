@@ -1,18 +1,27 @@
 // TC-09: each of the five kill-switches, off, gives back the behaviour from before the gate
 // (SPEC §7): one test per switch, the others left on.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeGateBlock } from '../../src/merge/counters.ts';
 import type { PipelineEnv } from '../helpers/pipeline.ts';
+import { killHolders, markerHolders } from '../../fixtures/proc/marker-scan.ts';
 import { alive, gate, jobSummary, killAll, mergeEnv, pidsFrom, stagedTask, suite } from './helpers.ts';
 
 let e: PipelineEnv | undefined;
 let scratch: string | undefined;
 const pids: number[] = [];
+// With the tree kill off, a hanging suite's grandchildren outlive the run by design, and may write
+// their PIDs after the test read the file: every process of this file's suites carries this
+// marker, and afterEach kills whatever still holds it, by PID.
+// (Not an ORCH_* name: orch strips those from a suite's environment.)
+const MARKER = ['MERGE_SWITCHES_TEST_MARKER', randomUUID()] as const;
+process.env[MARKER[0]] = MARKER[1];
 afterEach(async () => {
   killAll(pids.splice(0));
+  killHolders(...MARKER);
   await e?.cleanup();
   e = undefined;
   if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -30,6 +39,7 @@ describe('merge gate kill-switches (TC-09)', () => {
     expect(detail).toMatchObject({ classification: 'timeout', retest: { outcome: 'timeout', treeKill: false } });
     expect(detail.retest.survivors).toBeGreaterThan(0);
     expect(pids.slice(1).filter(alive).length).toBeGreaterThan(0);
+    expect(markerHolders(...MARKER).length).toBeGreaterThan(0);
   });
 
   it('TC-09 ORCH_MERGE_CLASSIFY_ENABLED=false: a lock-busy re-test is a plain failure and rolls back', async () => {
