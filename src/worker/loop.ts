@@ -23,6 +23,8 @@ export interface WorkerSummary {
   readonly jobs: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Jobs that ended deferred (an infra fault: they run again after not_before). */
+  readonly deferred: number;
   readonly released: number;
   readonly leaseLost: number;
   readonly errors: number;
@@ -68,7 +70,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   const opts = resolveWorkerOptions(options, deps.config);
   const self = newWorkerId();
   const active = new Map<number, Promise<void>>();
-  const counts = { jobs: 0, succeeded: 0, failed: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
+  const counts = { jobs: 0, succeeded: 0, failed: 0, deferred: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
   let wake = deferred();
   const poke = () => wake.resolve();
   opts.signal.addEventListener('abort', poke, { once: true });
@@ -79,7 +81,12 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   const start = (job: Job) => {
     counts.jobs++;
     const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal }, job).then((end) => {
-      if (end.kind === 'finished') end.result.finish.kind === 'recorded' && end.result.finish.state === 'succeeded' ? counts.succeeded++ : counts.failed++;
+      if (end.kind === 'finished') {
+        const state = end.result.finish.kind === 'recorded' ? end.result.finish.state : null;
+        if (state === 'succeeded') counts.succeeded++;
+        else if (state === 'deferred') counts.deferred++;
+        else counts.failed++;
+      }
       else if (end.kind === 'not-run') counts.failed++;
       else if (end.kind === 'released') counts.released++;
       else if (end.kind === 'lease-lost') counts.leaseLost++;
@@ -125,6 +132,6 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
     // Stopping: runJob sees the same signal, cancels its run and releases the job.
     await Promise.allSettled([...active.values()]);
   }
-  opts.log(`worker ${self} stopped (${stoppedBy}): ${counts.jobs} job(s), ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.released} released`);
+  opts.log(`worker ${self} stopped (${stoppedBy}): ${counts.jobs} job(s), ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.released} released`);
   return { workerId: self, ...counts, stoppedBy };
 }

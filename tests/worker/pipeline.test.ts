@@ -104,4 +104,18 @@ describe('the worker with the fake agent', () => {
     expect(r.task).toMatchObject({ stage: 'testing', state: 'blocked' });
     expect(summary.stoppedBy).toBe('idle');
   });
+
+  it('a job that ends deferred (the staging suite cannot start) is counted as deferred, not failed', async () => {
+    const e = await setup({ roles: {} }, {
+      ORCH_STAGING_RUNNER_ENABLED: 'true',
+      ORCH_STAGING_SUITE_CMD: 'orch-no-such-suite-7d1e',
+      // A long backoff: the deferred job is not due within the worker's idle horizon.
+      ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '3600',
+    });
+    const id = await e.add({ stage: 'deploy-staging' });
+    const summary = await e.worker();
+    expect(summary).toMatchObject({ jobs: 1, succeeded: 0, failed: 0, deferred: 1, stoppedBy: 'idle' });
+    const r = await e.record(id);
+    expect(r.task).toMatchObject({ stage: 'deploy-staging', state: 'active' });
+  });
 });
