@@ -5,23 +5,15 @@
 // lock when it starts (BEGIN IMMEDIATE): a deferred one that reads first and then writes fails at
 // once with SQLITE_BUSY when another process wrote in between, whatever the busy timeout says.
 import { sql, type Kysely } from 'kysely';
+import { keyedQueue } from '../util/keyed-queue.ts';
 import type { Store } from './db.ts';
 import type { Database } from './schema.ts';
 
-const queues = new Map<string, Promise<unknown>>();
+const writers = keyedQueue();
 
 /** Run `fn` in one transaction, after every other write transaction of this process on the same file. */
 export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  const previous = queues.get(store.location) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => immediateTransaction(store, fn));
-  const tail = run.catch(() => undefined);
-  queues.set(store.location, tail);
-  try {
-    return await run;
-  } finally {
-    // Drop the entry once nothing queued behind us, so the map does not grow with every file.
-    if (queues.get(store.location) === tail) queues.delete(store.location);
-  }
+  return writers(store.location, () => immediateTransaction(store, fn));
 }
 
 /** One transaction on one connection; on SQLite it takes the write lock up front. */

@@ -10,6 +10,7 @@ import { ERROR_CODES, OrchError } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import { git, runGit } from '../git/run.ts';
 import { worktreePath } from '../pipeline/paths.ts';
+import { keyedQueue } from '../util/keyed-queue.ts';
 import type { Task } from '../store/schema.ts';
 
 export interface PreparedWorktree {
@@ -36,20 +37,8 @@ async function isAncestor(dir: string, ancestor: string, descendant: string): Pr
  * retries only have to absorb other worker processes. */
 const ADD_ATTEMPTS = 8;
 
-const addQueues = new Map<string, Promise<unknown>>();
-
-/** Run `fn` after every earlier worktree add of this process in the same repository. */
-async function queued<T>(repo: string, fn: () => Promise<T>): Promise<T> {
-  const previous = addQueues.get(repo) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(fn);
-  const tail = run.catch(() => undefined);
-  addQueues.set(repo, tail);
-  try {
-    return await run;
-  } finally {
-    if (addQueues.get(repo) === tail) addQueues.delete(repo);
-  }
-}
+/** Worktree adds of this process, one at a time per repository. */
+const queued = keyedQueue();
 
 function setAside(path: string): void {
   if (!existsSync(path)) return;
