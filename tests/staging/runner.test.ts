@@ -192,10 +192,16 @@ describe('cancellation', () => {
     try {
       const controller = new AbortController();
       let marked = 0;
-      setTimeout(() => {
-        marked = e.holders().length; // the suite's tree carries the job's marker: the reaper could find it
-        controller.abort();
-      }, 300);
+      // Abort once the suite's whole tree is up (it carries the job's marker: the reaper could find
+      // it), polled rather than after a fixed delay, which a loaded machine can outrun.
+      const deadline = Date.now() + 5_000;
+      const poll = setInterval(() => {
+        marked = e.holders().length;
+        if (marked >= 3 || Date.now() > deadline) {
+          clearInterval(poll);
+          controller.abort();
+        }
+      }, 25);
       expect(await e.run({ signal: controller.signal })).toMatchObject({ kind: 'cancelled' });
       expect(marked).toBeGreaterThanOrEqual(3);
       // Still the worker's to release (its shutdown does), untouched by the run.
