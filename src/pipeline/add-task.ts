@@ -9,7 +9,7 @@ import type { Store } from '../store/db.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { writeTransaction } from '../store/tx.ts';
+import { sqlState, writeTransaction } from '../store/tx.ts';
 import { taskDir } from './paths.ts';
 import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
 
@@ -45,13 +45,20 @@ export async function resolveTaskInput(input: AddTaskInput): Promise<{ repo: str
 /** Add a task on its stage and enqueue that stage's job, in one transaction; then make its folder. */
 export async function addTask(deps: { store: Store; config: Config }, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
   const fields = await resolveTaskInput(input);
-  const added = await writeTransaction(deps.store, async (trx) => {
-    const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);
-    if (open) throw new InvalidInputError(`task ${open.id} already works on branch ${JSON.stringify(fields.branch)} of ${fields.repo} (stage ${open.stage}, ${open.state})`);
-    const task = await insertTask(trx, fields);
-    const role = roleForStage(fields.stage);
-    const job = role ? await insertJob(trx, { taskId: task.id, stage: fields.stage, agent: role.role }) : null;
-    return { task, job };
+  const add = () =>
+    writeTransaction(deps.store, async (trx) => {
+      const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);
+      if (open) throw new InvalidInputError(`task ${open.id} already works on branch ${JSON.stringify(fields.branch)} of ${fields.repo} (stage ${open.stage}, ${open.state})`);
+      const task = await insertTask(trx, fields);
+      const role = roleForStage(fields.stage);
+      const job = role ? await insertJob(trx, { taskId: task.id, stage: fields.stage, agent: role.role }) : null;
+      return { task, job };
+    });
+  // On PostgreSQL two adds of one branch can both find no open task; the unique index refuses
+  // the second, which then runs again and gets the error that names the task that won.
+  const added = await add().catch((error: unknown) => {
+    if (sqlState(error) === '23505') return add();
+    throw error;
   });
   mkdirSync(taskDir(deps.config, added.task.id), { recursive: true });
   return added;

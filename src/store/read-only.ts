@@ -1,14 +1,20 @@
-// A read-only view of the store for readers that must never write (orch serve). The file is
+// A read-only view of the store for readers that must never write (orch serve). The store is
 // created and migrated first through the ordinary path (a reader cannot migrate), then reopened
-// with SQLite's read-only flag and query_only on: any write attempt fails instead of landing.
+// read-only: SQLite with its read-only flag and query_only on, PostgreSQL with every transaction
+// read-only (default_transaction_read_only). Any write attempt fails instead of landing.
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Config } from '../config/keys.ts';
-import { openSqliteStore, sqlitePath, SQLITE_BUSY_TIMEOUT_MS, type Store } from './db.ts';
+import { openPostgresStore, openSqliteStore, storeTarget, SQLITE_BUSY_TIMEOUT_MS, type Store } from './db.ts';
 import type { Database } from './schema.ts';
 
 export async function openReadOnlyStore(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>): Promise<Store> {
-  const path = sqlitePath(config);
+  const target = storeTarget(config);
+  if (target.dialect === 'postgres') {
+    await (await openPostgresStore(target.url)).close();
+    return openPostgresStore(target.url, { readOnly: true, poolMax: 4 });
+  }
+  const path = target.path;
   await (await openSqliteStore(path)).close();
   const sqlite = new SQLite(path, { readonly: true, fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
   sqlite.pragma('query_only = ON');

@@ -109,7 +109,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
         const now = Date.now();
         let job: Job | undefined;
         try {
-          job = await claimNextJob(deps.store.db, { owner: self, now: new Date(now).toISOString(), leaseUntil: new Date(now + opts.leaseMs).toISOString() });
+          job = await claimNextJob(deps.store, { owner: self, now: new Date(now).toISOString(), leaseUntil: new Date(now + opts.leaseMs).toISOString() });
         } catch (error) {
           opts.log(`claim failed (will retry): ${errorMessage(error)}`);
         }

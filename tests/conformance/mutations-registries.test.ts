@@ -45,7 +45,7 @@ describe('orch drift catches each registry mutation', () => {
     const r = fresh();
     r.write('src/store/migrations/099_priority.ts', "import type { Kysely } from 'kysely';\nexport async function up(db: Kysely<unknown>): Promise<void> {\n  await db.schema.alterTable('tasks').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0)).execute();\n}\n");
     r.edit('src/store/migrate.ts', "import * as m001 from './migrations/001_initial.ts';", "import * as m001 from './migrations/001_initial.ts';\nimport * as m099 from './migrations/099_priority.ts';");
-    r.edit('src/store/migrate.ts', "export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({", "export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({\n  '099_priority': m099,");
+    r.edit('src/store/migrate.ts', "export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze({", "export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze({\n  '099_priority': m099,");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/architecture/db-schema.md', 'block-entry-missing').message).toBe(

@@ -37,7 +37,7 @@ afterEach(async () => {
 const owner = newWorkerId();
 async function claim(e: AgentEnv, who = owner): Promise<Job> {
   const now = Date.now();
-  const job = await claimNextJob(e.store.db, { owner: who, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
+  const job = await claimNextJob(e.store, { owner: who, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
   if (!job) throw new Error('nothing to claim');
   return job;
 }

@@ -76,7 +76,7 @@ export async function makeStagingEnv(repo: TempRepo, env: Record<string, string>
     job,
     run: async (extra = {}) => {
       const now = Date.now();
-      const claimed = await claimNextJob(e.store.db, { owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
+      const claimed = await claimNextJob(e.store, { owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
       if (!claimed) throw new Error('nothing to claim');
       await extra.onClaimed?.(claimed);
       const signal = extra.signal ?? new AbortController().signal;

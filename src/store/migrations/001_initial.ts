@@ -1,11 +1,18 @@
 // The first schema (SPEC §8). Timestamps are ISO-8601 UTC text so they sort and read the same on
-// SQLite and PostgreSQL; JSON details are text.
-import { sql, type Kysely } from 'kysely';
+// SQLite and PostgreSQL; JSON details are text. The engines differ in two spellings only: an
+// auto-numbered id (SQLite: integer primary key autoincrement; PostgreSQL: serial) and a float
+// (SQLite's real is 8 bytes, PostgreSQL's is 4: there it is double precision).
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import type { StoreDialect } from '../db.ts';
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: StoreDialect = 'sqlite'): Promise<void> {
+  const pg = dialect === 'postgres';
+  const idType = pg ? 'serial' : 'integer';
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const float = pg ? 'double precision' : 'real';
   await db.schema
     .createTable('tasks')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('repo', 'text', (c) => c.notNull())
     .addColumn('branch', 'text', (c) => c.notNull())
     .addColumn('base', 'text', (c) => c.notNull())
@@ -29,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('task_id', 'integer', (c) => c.notNull().references('tasks.id').onDelete('cascade'))
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('agent', 'text', (c) => c.notNull())
@@ -53,7 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('agent_runs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('job_id', 'integer', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
     .addColumn('task_id', 'integer', (c) => c.notNull().references('tasks.id').onDelete('cascade'))
     .addColumn('role', 'text', (c) => c.notNull())
@@ -64,14 +71,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('exit_code', 'integer')
     .addColumn('tokens_in', 'integer')
     .addColumn('tokens_out', 'integer')
-    .addColumn('cost_usd', 'real')
+    .addColumn('cost_usd', float)
     .addColumn('model', 'text')
     .execute();
   await db.schema.createIndex('agent_runs_task').on('agent_runs').column('task_id').execute();
 
   await db.schema
     .createTable('transitions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('task_id', 'integer', (c) => c.notNull().references('tasks.id').onDelete('cascade'))
     .addColumn('job_id', 'integer', (c) => c.references('jobs.id').onDelete('set null'))
     .addColumn('from_stage', 'text', (c) => c.notNull())
@@ -84,7 +91,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('gate_results')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('task_id', 'integer', (c) => c.notNull().references('tasks.id').onDelete('cascade'))
     .addColumn('job_id', 'integer', (c) => c.references('jobs.id').onDelete('set null'))
     .addColumn('transition_id', 'integer', (c) => c.references('transitions.id').onDelete('set null'))
@@ -100,7 +107,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('alerts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('task_id', 'integer', (c) => c.references('tasks.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())

@@ -5,7 +5,8 @@ import type { Stage } from '../../pipeline/stages.ts';
 import { PENDING_JOB_STATES } from '../../pipeline/states.ts';
 import type { Job } from '../schema.ts';
 import { nowIso } from '../time.ts';
-import type { Db } from '../tx.ts';
+import type { Store } from '../db.ts';
+import { sqlState, type Db } from '../tx.ts';
 
 export interface NewJobInput {
   readonly taskId: number;
@@ -111,12 +112,20 @@ export const CLAIMABLE_STATES = Object.freeze(['queued', 'deferred'] as const);
 
 /**
  * Claim the oldest runnable job in ONE guarded statement: an UPDATE whose WHERE picks the job by a
- * subquery and re-checks its state, so two workers (two processes on one SQLite file) can never
- * both get it. Runnable: queued, or deferred with not_before passed; its task active; no other job
- * of the task running (they share the task's worktree).
+ * subquery and re-checks its state, so two workers can never both get it. Runnable: queued, or
+ * deferred with not_before passed; its task active; no other job of the task running (they share
+ * the task's worktree).
+ *
+ * SQLite (one writer at a time): look first, then update. PostgreSQL (many writers): the pick
+ * locks the job and its task row FOR UPDATE SKIP LOCKED, so concurrent workers each take a
+ * different job instead of queueing on the same row; should two of them still pick two jobs of
+ * one task, the unique index jobs_one_running_per_task refuses the second, which claims nothing
+ * this round.
  */
-export async function claimNextJob(db: Db, claim: { owner: string; now: string; leaseUntil: string }): Promise<Job | undefined> {
-  const pick = db
+export async function claimNextJob(store: Pick<Store, 'db' | 'dialect'>, claim: { owner: string; now: string; leaseUntil: string }): Promise<Job | undefined> {
+  const { db } = store;
+  const pg = store.dialect === 'postgres';
+  const base = db
     .selectFrom('jobs as j')
     .innerJoin('tasks as t', 't.id', 'j.task_id')
     .select('j.id')
@@ -133,17 +142,25 @@ export async function claimNextJob(db: Db, claim: { owner: string; now: string; 
     .orderBy(sql`coalesce(j.not_before, j.created_at)`)
     .orderBy('j.id')
     .limit(1);
+  const pick = pg ? base.forUpdate(['j', 't']).skipLocked() : base;
   // An UPDATE takes SQLite's write lock even when it matches nothing: idle workers polling with it
   // would queue behind each other's real writes. Look first (a WAL read takes no lock).
-  if ((await pick.executeTakeFirst()) === undefined) return undefined;
-  return db
-    .updateTable('jobs')
-    .set({ state: 'running', lease_owner: claim.owner, lease_expires_at: claim.leaseUntil, started_at: claim.now, finished_at: null, pid: null })
-    .where('id', '=', pick)
-    .where('state', 'in', [...CLAIMABLE_STATES])
-    .returningAll()
-    .executeTakeFirst();
+  if (!pg && (await pick.executeTakeFirst()) === undefined) return undefined;
+  try {
+    return await db
+      .updateTable('jobs')
+      .set({ state: 'running', lease_owner: claim.owner, lease_expires_at: claim.leaseUntil, started_at: claim.now, finished_at: null, pid: null })
+      .where('id', '=', pick)
+      .where('state', 'in', [...CLAIMABLE_STATES])
+      .returningAll()
+      .executeTakeFirst();
+  } catch (error) {
+    if (pg && sqlState(error) === UNIQUE_VIOLATION) return undefined;
+    throw error;
+  }
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 /** Heartbeat: extend the lease; false when the lease is no longer ours (reaped, released). */
 export async function extendLease(db: Db, jobId: number, owner: string, leaseUntil: string): Promise<boolean> {
