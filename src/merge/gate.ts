@@ -12,7 +12,7 @@ import { applyMergePlan } from './apply-merge.ts';
 import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
 import { classifyRetestFailure, retestPassed } from './classify.ts';
 import { checkoutsOf, isAncestor } from './git-facts.ts';
-import { storeMergeLock, type MergeLock } from './lock.ts';
+import { mergeLockFor, type MergeLock } from './lock.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
 import { planMerge } from './plan.ts';
 import { rebaseOntoBase } from './rebase.ts';
@@ -22,7 +22,7 @@ import { decideRetestSkip } from './skip.ts';
 export interface MergeGateDeps {
   readonly store: Store;
   readonly config: Config;
-  /** @default the store's merge_locks table */
+  /** @default mergeLockFor(store): an advisory lock on PostgreSQL, the merge_locks row on SQLite */
   readonly lock?: MergeLock;
 }
 
@@ -43,7 +43,7 @@ export async function runMergeGate(deps: MergeGateDeps, task: GateTask, options:
 }
 
 async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
-  const lock = deps.lock ?? storeMergeLock(deps.store);
+  const lock = deps.lock ?? mergeLockFor(deps.store);
   const got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
   if (!got.acquired) {
     const by = got.heldBy ? `${got.heldBy.holder} until ${got.heldBy.expiresAt}` : 'another holder';

@@ -1,10 +1,15 @@
-// The merge lock, one per repository, behind a small interface: today a row in the store
-// (works across processes, and across machines once the store is shared); PostgreSQL advisory
-// locks can implement the same interface later.
-import { randomUUID } from 'node:crypto';
+// The merge lock, one per repository, behind a small interface, two implementations:
+// - SQLite: a `merge_locks` row taken atomically, with an expiry so a dead holder cannot wedge
+//   the repository (works across processes on one machine);
+// - PostgreSQL: a session-level advisory lock on a connection of its own, so workers on different
+//   machines never merge into one base at once. The server drops it the moment the holder's
+//   session ends (process killed, machine gone), so it needs no expiry. The `merge_locks` row is
+//   still written while it is held, to say who holds it; the advisory lock alone decides.
+import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Store } from '../store/db.ts';
-import { releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PgSession, PostgresStore, Store } from '../store/db.ts';
+import { findMergeLock, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
 import { writeTransaction } from '../store/tx.ts';
 
 export interface MergeLease {
@@ -28,6 +33,90 @@ export interface MergeLock {
 export function holderId(taskId: number): string {
   return `task-${taskId}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
+
+/** The lock the merge gate uses on this store: advisory on PostgreSQL, the row on SQLite. */
+export function mergeLockFor(store: Store): MergeLock {
+  return store.dialect === 'postgres' ? advisoryMergeLock(store) : storeMergeLock(store);
+}
+
+/** The 64-bit advisory lock key of a repository's merge lock (signed, as PostgreSQL's bigint). */
+export function advisoryKey(repo: string): bigint {
+  return createHash('sha256').update(`orch:merge-lock:${repo}`).digest().readBigInt64BE(0);
+}
+
+/**
+ * The lock as a PostgreSQL advisory lock. Each acquired lease keeps its own pooled connection
+ * until it is released: an advisory lock belongs to the session that took it. A connection whose
+ * unlock fails is destroyed, never returned to the pool still holding a lock.
+ */
+export function advisoryMergeLock(store: PostgresStore): MergeLock {
+  const held = new Map<string, { session: PgSession; key: bigint }>();
+  return {
+    async acquire(repo, taskId, ttlMs) {
+      const key = advisoryKey(repo);
+      const session = await store.session();
+      let locked: boolean;
+      try {
+        const got = await session.client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [key.toString()]);
+        locked = got.rows[0]?.ok === true;
+      } catch (error) {
+        session.end(true);
+        throw error;
+      }
+      if (!locked) {
+        session.end();
+        const row = await currentHolderRow(store, repo);
+        return { acquired: false, heldBy: row ? { holder: row.holder, taskId: row.task_id, expiresAt: row.expires_at } : null };
+      }
+      const now = Date.now();
+      const lease = { repo, holder: holderId(taskId), expiresAt: new Date(now + ttlMs).toISOString() };
+      try {
+        // Whatever row is there was left by a holder whose session is gone: the lock is ours now.
+        await session.client.query(
+          `insert into merge_locks (repo, holder, task_id, acquired_at, expires_at) values ($1, $2, $3, $4, $5)
+           on conflict (repo) do update set holder = excluded.holder, task_id = excluded.task_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+          [repo, lease.holder, taskId, new Date(now).toISOString(), lease.expiresAt],
+        );
+      } catch (error) {
+        // Closing the connection ends its session, and the lock with it.
+        session.end(true);
+        throw error;
+      }
+      held.set(lease.holder, { session, key });
+      return { acquired: true, lease };
+    },
+    async release(lease) {
+      const entry = held.get(lease.holder);
+      if (!entry) return false;
+      held.delete(lease.holder);
+      const { session, key } = entry;
+      try {
+        await session.client.query('delete from merge_locks where repo = $1 and holder = $2', [lease.repo, lease.holder]);
+        const unlocked = await session.client.query<{ ok: boolean }>('select pg_advisory_unlock($1::bigint) as ok', [key.toString()]);
+        const wasHeld = unlocked.rows[0]?.ok === true;
+        session.end();
+        return wasHeld;
+      } catch {
+        // The session is gone (and the lock with it) or unusable: never pool it again.
+        session.end(true);
+        return false;
+      }
+    },
+  };
+}
+
+/**
+ * The row that names the advisory lock's holder. A holder writes it just after it took the lock,
+ * so a gate turned away in between finds none yet: look again a few times before saying unknown.
+ */
+async function currentHolderRow(store: PostgresStore, repo: string) {
+  for (let attempt = 1; ; attempt++) {
+    const row = await findMergeLock(store.db, repo);
+    if (row || attempt >= HOLDER_ROW_ATTEMPTS) return row;
+    await sleep(10 * attempt);
+  }
+}
+const HOLDER_ROW_ATTEMPTS = 5;
 
 /** The lock as a `merge_locks` row: an atomic insert, or a guarded takeover of an expired row. */
 export function storeMergeLock(store: Store): MergeLock {
