@@ -13,6 +13,38 @@ export const ISOLATED_TEST_FILES = ['tests/launcher/launch.test.ts', 'tests/stag
 /** The process-group runner's own tests (see the `proc` project below). */
 export const PROC_TEST_FILES = ['tests/proc/**/*.test.ts'];
 
+/**
+ * Suites that run twice in every `npm test`: on SQLite (their home project) and again on
+ * PostgreSQL (the `pg` project, one throwaway server for the run, a database per test). They are
+ * the ones whose behaviour depends on the engine: the store, the worker's queue, leases and
+ * processes, the merge gate and its lock. `npm run test:pg` runs every suite on PostgreSQL.
+ */
+export const BOTH_BACKENDS_TEST_FILES = ['tests/store/**/*.test.ts', 'tests/worker/**/*.test.ts', 'tests/merge/**/*.test.ts', 'tests/pg/**/*.test.ts'];
+
+/**
+ * Files of those suites that run once, on SQLite, in `npm test` (all of them run on PostgreSQL
+ * under test:pg). Some never reach the store, or only as a recorder of what git did: pure routing
+ * tables and config, git-argument watching, kill-switch semantics. The worker's pipeline file
+ * drives agent outcomes (verdicts, crashes, hangs) through the same store calls that
+ * tests/worker/processes.test.ts and tests/pg/workers.test.ts already run on PostgreSQL with real
+ * worker processes; running it twice would cost npm test's time budget, not find more.
+ */
+export const ENGINE_INDEPENDENT_TEST_FILES = [
+  'tests/merge/config.test.ts',
+  'tests/merge/decisions.test.ts',
+  'tests/merge/regression-markers.test.ts',
+  'tests/merge/never-force.test.ts',
+  'tests/merge/switches.test.ts',
+  'tests/worker/pipeline.test.ts',
+];
+
+/** Tests that exist only for PostgreSQL (the server harness, advisory locks, schema parity). */
+export const PG_ONLY_TEST_FILES = ['tests/pg/**/*.test.ts'];
+
+/** ORCH_TEST_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
+const ALL_ON_POSTGRES = process.env.ORCH_TEST_BACKEND === 'postgres';
+const PG_SETUP = ['tests/setup/postgres.ts'];
+
 // Real processes, real git repos and real SQLite files: run files in forks, so process-wide state
 // (signal handlers, the environment, the working directory) never crosses into another worker.
 export default defineConfig({
@@ -25,6 +57,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default'],
+    ...(ALL_ON_POSTGRES ? { globalSetup: PG_SETUP, provide: { orchBackend: 'postgres' as const } } : {}),
     projects: [
       // The process-tree tests assert timings and tree shapes that a CPU-starved machine can
       // distort: they run first, as a group of their own, before the rest of the suite starts.
@@ -32,8 +65,32 @@ export default defineConfig({
       { extends: true, test: { name: 'isolated', include: ISOLATED_TEST_FILES, exclude: PROC_TEST_FILES, isolate: true, sequence: { groupOrder: 1 } } },
       {
         extends: true,
-        test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES], isolate: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'shared',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...PG_ONLY_TEST_FILES],
+          isolate: false,
+          sequence: { groupOrder: 1 },
+        },
       },
+      // The engine-dependent suites once more, on PostgreSQL (under test:pg the shared project
+      // already runs them there).
+      ...(ALL_ON_POSTGRES
+        ? [{ extends: true as const, test: { name: 'pg', include: PG_ONLY_TEST_FILES, isolate: false, sequence: { groupOrder: 1 } } }]
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: 'pg',
+                include: BOTH_BACKENDS_TEST_FILES,
+                exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...ENGINE_INDEPENDENT_TEST_FILES],
+                isolate: false,
+                globalSetup: PG_SETUP,
+                provide: { orchBackend: 'postgres' as const },
+                sequence: { groupOrder: 1 },
+              },
+            },
+          ]),
     ],
   },
 });

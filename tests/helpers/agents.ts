@@ -94,7 +94,7 @@ export async function makeAgentEnv(options: TempRepoOptions & { scenario: Scenar
   writeFileSync(scenarioPath, JSON.stringify(options.scenario));
   const extra = { ...FAST_ENV, ORCH_AGENT_CMD: agentCommand(scenarioPath, marker), ...options.env };
   const base = await makePipelineEnv({ ...options, env: extra });
-  const vars = { ...extra, ORCH_HOME: base.home };
+  const vars = { ...extra, ORCH_HOME: base.home, ORCH_DATABASE_URL: base.config.ORCH_DATABASE_URL };
   return {
     ...base,
     vars,

@@ -11,7 +11,7 @@ import type { Store } from '../../src/store/db.ts';
 import { finishJob, pendingJobsForTask } from '../../src/store/repos/jobs.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { makeTempRepo, type TempRepo, type TempRepoOptions } from './git-repo.ts';
-import { countRows } from './store.ts';
+import { countRows, makeTestStoreLocation } from './store.ts';
 
 export interface PipelineEnv {
   readonly home: string;
@@ -30,7 +30,10 @@ export interface PipelineEnv {
 /** A fresh ORCH_HOME and store; the repo is made from `options`, or `options.repo` is shared (and not removed). */
 export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<string, string>; repo?: TempRepo } = {}): Promise<PipelineEnv> {
   const home = mkdtempSync(join(tmpdir(), 'orch-home-'));
-  const config = loadConfig({ env: { ORCH_HOME: home, ...options.env }, envFile: false });
+  // The test's backend decides where the store lives, unless the test names a database itself.
+  const location = await makeTestStoreLocation();
+  const databaseUrl = options.env?.ORCH_DATABASE_URL ?? location.databaseUrl;
+  const config = loadConfig({ env: { ORCH_HOME: home, ORCH_DATABASE_URL: databaseUrl, ...options.env }, envFile: false });
   const store = await openStore(config);
   const repo = options.repo ?? (await makeTempRepo(options));
   return {
@@ -51,6 +54,7 @@ export async function makePipelineEnv(options: TempRepoOptions & { env?: Record<
     count: (table) => countRows(store, table),
     cleanup: async () => {
       await store.close();
+      await location.drop();
       if (!options.repo) repo.cleanup();
       rmSync(home, { recursive: true, force: true });
     },

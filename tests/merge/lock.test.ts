@@ -2,7 +2,6 @@
 // only the holder can release it. Two connections stand in for two processes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeMergeLock } from '../../src/merge/lock.ts';
-import { openSqliteStore } from '../../src/store/db.ts';
 import { findMergeLock } from '../../src/store/repos/merge-locks.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
 
@@ -15,7 +14,7 @@ afterEach(async () => {
 describe('merge lock (merge_locks table)', () => {
   it('one holder per repo; others get busy with the holder named; other repos are independent', async () => {
     t = await makeTempStore();
-    const other = await openSqliteStore(t.path);
+    const other = await t.open();
     try {
       const [a, b] = [storeMergeLock(t.store), storeMergeLock(other)];
       const results = await Promise.all([a.acquire('/r', 1, 60_000), b.acquire('/r', 2, 60_000)]);

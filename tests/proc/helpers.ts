@@ -46,9 +46,9 @@ export function watch(marker: TestMarker, everyMs = 40): { seen: Map<number, Hol
 }
 
 /** Resolves once `predicate` holds (polled), or rejects after `ms`. */
-export async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
+export async function until(predicate: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

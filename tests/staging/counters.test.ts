@@ -40,8 +40,7 @@ describe('stagingCounters', () => {
     expect(await stagingCounters(db)).toEqual(expected);
     expect(JSON.parse(jobs[1] as string)).toMatchObject({ retry: true, result: { stagingRunner: { runs: [{ result: 'passed' }] } } });
 
-    const { openSqliteStore } = await import('../../src/store/db.ts');
-    const other = await openSqliteStore(temp.path);
+    const other = await temp.open();
     try {
       const config = loadConfig({ env: { ORCH_STAGING_RUNNER_REPOS: 'orch, api' }, envFile: false });
       expect(await stagingRunnerStatus(config, other.db)).toEqual({

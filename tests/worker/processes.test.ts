@@ -1,7 +1,8 @@
-// Real worker processes (bin/orch.js) on one SQLite file: a worker killed with SIGKILL mid-job
-// leaves a task another worker (here: this process) finishes (each transition once, no attempt with two agent_runs
-// rows); two workers share 20 tasks without running any job twice; SIGTERM gives the running
-// job back and exits 0. Every process started here is ended by PID.
+// Real worker processes (bin/orch.js) on one store (SQLite; PostgreSQL in the pg project): a
+// worker killed with SIGKILL mid-job leaves a task another worker (here: this process) finishes
+// (each transition once, no attempt with two agent_runs rows); two workers share 20 tasks without
+// running any job twice; SIGTERM gives the running job back and exits 0. Every process started
+// here is ended by PID.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -9,6 +10,7 @@ import { quote } from 'shell-quote';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pidIsDead } from '../../src/worker/identity.ts';
 import { HAPPY, MARKER_NAME, ROOT, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { testBackend } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { until } from '../proc/helpers.ts';
 
@@ -79,7 +81,8 @@ describe('worker processes', () => {
     expect(e.holders()).toEqual([]);
   });
 
-  it('two workers on one SQLite file finish 20 tasks and run no job twice', async () => {
+  // On PostgreSQL tests/pg/workers.test.ts runs the bigger case (4 workers, 200 jobs).
+  it.runIf(testBackend() === 'sqlite')('two workers on one SQLite file finish 20 tasks and run no job twice', async () => {
     // The tasks start on deploy (two reserved jobs each, so 40 jobs cost no agent start-up). Each
     // deploy appends its task id to a file: a witness outside the store that it ran once.
     const e = (env = await makeAgentEnv({ repo, scenario: HAPPY }));

@@ -1,7 +1,7 @@
 // The job queue as workers see it: an atomic claim, leases only the owner can use, and the
 // reaper's pure judgment of a running job.
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/db.ts';
 import { claimNextJob, completeJob, countBusyJobs, extendLease, insertJob, releaseJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';
@@ -33,13 +33,13 @@ describe('claimNextJob', () => {
   it('is atomic: two connections to one file racing for 30 jobs claim each exactly once', async () => {
     const t = (temp = await makeTempStore());
     await seed(t, 30);
-    const other = await openSqliteStore(t.path);
+    const other = await t.open();
     try {
       const claimed: Job[] = [];
-      const loop = async (db: typeof t.store.db, owner: string) => {
+      const loop = async (db: Store, owner: string) => {
         for (let job = await claimNextJob(db, claimAt(owner)); job; job = await claimNextJob(db, claimAt(owner))) claimed.push(job);
       };
-      await Promise.all([loop(t.store.db, 'a'), loop(other.db, 'b')]);
+      await Promise.all([loop(t.store, 'a'), loop(other, 'b')]);
       expect(claimed.map((j) => j.id).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect(new Set(claimed.map((j) => j.lease_owner))).toEqual(new Set(['a', 'b']));
     } finally {
@@ -53,11 +53,11 @@ describe('claimNextJob', () => {
     const db = t.store.db;
     await db.updateTable('tasks').set({ state: 'blocked' }).where('id', '=', 3).execute(); // c1's task
     await db.updateTable('jobs').set({ state: 'deferred', not_before: iso(NOW + 60_000) }).where('id', '=', d1 as number).execute();
-    expect((await claimNextJob(db, claimAt('w')))?.id).toBe(a1);
+    expect((await claimNextJob(t.store, claimAt('w')))?.id).toBe(a1);
     // a2 waits for a1 (same task, same worktree); c1's task is blocked; d1 is not due yet.
-    expect((await claimNextJob(db, claimAt('w')))?.id).toBe(b1);
-    expect(await claimNextJob(db, claimAt('w'))).toBeUndefined();
-    expect((await claimNextJob(db, claimAt('w', NOW + 61_000)))?.id).toBe(d1);
+    expect((await claimNextJob(t.store, claimAt('w')))?.id).toBe(b1);
+    expect(await claimNextJob(t.store, claimAt('w'))).toBeUndefined();
+    expect((await claimNextJob(t.store, claimAt('w', NOW + 61_000)))?.id).toBe(d1);
     expect([a2, c1]).toHaveLength(2);
   });
 });
@@ -67,7 +67,7 @@ describe('leases', () => {
     const t = (temp = await makeTempStore());
     await seed(t, 1);
     const db = t.store.db;
-    const job = (await claimNextJob(db, claimAt('owner'))) as Job;
+    const job = (await claimNextJob(t.store, claimAt('owner'))) as Job;
     expect(await extendLease(db, job.id, 'intruder', iso(NOW + 99_000))).toBe(false);
     expect(await completeJob(db, job.id, 'intruder', { state: 'succeeded', outcome: 'x', detail: {}, at: iso(NOW) })).toBe(false);
     expect(await releaseJob(db, job.id, 'intruder', {})).toBe(false);
