@@ -22,27 +22,30 @@ export const PROC_TEST_FILES = ['tests/proc/**/*.test.ts'];
 export const BOTH_BACKENDS_TEST_FILES = ['tests/store/**/*.test.ts', 'tests/worker/**/*.test.ts', 'tests/merge/**/*.test.ts', 'tests/pg/**/*.test.ts'];
 
 /**
- * Files of those suites that run once, on SQLite, in `npm test` (all of them run on PostgreSQL
- * under test:pg). Some never reach the store, or only as a recorder of what git did: pure routing
- * tables and config, git-argument watching, kill-switch semantics. The worker's pipeline file
- * drives agent outcomes (verdicts, crashes, hangs) through the same store calls that
- * tests/worker/processes.test.ts and tests/pg/workers.test.ts already run on PostgreSQL with real
- * worker processes; running it twice would cost npm test's time budget, not find more.
+ * Files of those suites that `npm test` runs once, on SQLite, to stay inside its time budget
+ * (`npm run test:pg` runs every one of them on PostgreSQL too). Some never reach the store, or
+ * only as a recorder of what git did: routing tables and config, git-argument watching,
+ * kill-switch semantics. The other two drive behaviour that is the same on either engine through
+ * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13; its
+ * lock and recording run on PostgreSQL in infra, race, lock and tests/pg) and the agent outcomes
+ * of the worker's pipeline (verdicts, crashes, hangs; real worker processes run the pipeline on
+ * PostgreSQL in processes.test.ts and tests/pg/workers.test.ts).
  */
-export const ENGINE_INDEPENDENT_TEST_FILES = [
+export const SQLITE_ONLY_IN_NPM_TEST = [
   'tests/merge/config.test.ts',
   'tests/merge/decisions.test.ts',
   'tests/merge/regression-markers.test.ts',
   'tests/merge/never-force.test.ts',
   'tests/merge/switches.test.ts',
+  'tests/merge/gate.test.ts',
   'tests/worker/pipeline.test.ts',
 ];
 
 /** Tests that exist only for PostgreSQL (the server harness, advisory locks, schema parity). */
 export const PG_ONLY_TEST_FILES = ['tests/pg/**/*.test.ts'];
 
-/** ORCH_TEST_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
-const ALL_ON_POSTGRES = process.env.ORCH_TEST_BACKEND === 'postgres';
+/** TEST_ORCH_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
+const ALL_ON_POSTGRES = process.env.TEST_ORCH_BACKEND === 'postgres';
 const PG_SETUP = ['tests/setup/postgres.ts'];
 
 // Real processes, real git repos and real SQLite files: run files in forks, so process-wide state
@@ -83,7 +86,7 @@ export default defineConfig({
               test: {
                 name: 'pg',
                 include: BOTH_BACKENDS_TEST_FILES,
-                exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...ENGINE_INDEPENDENT_TEST_FILES],
+                exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...SQLITE_ONLY_IN_NPM_TEST],
                 isolate: false,
                 globalSetup: PG_SETUP,
                 provide: { orchBackend: 'postgres' as const },

@@ -1,5 +1,5 @@
 // Which store engine a test runs on. The `pg` project (vitest.config.ts) provides
-// orchBackend=postgres to the store, worker and merge-gate suites; ORCH_TEST_BACKEND=postgres runs
+// orchBackend=postgres to the store, worker and merge-gate suites; TEST_ORCH_BACKEND=postgres runs
 // every project on PostgreSQL (npm run test:pg). Each PostgreSQL test gets a database of its own on
 // the run's throwaway server (tests/setup/postgres.ts), dropped at cleanup.
 import { randomBytes } from 'node:crypto';
@@ -11,10 +11,10 @@ export type TestBackend = 'sqlite' | 'postgres';
 export function testBackend(): TestBackend {
   const provided = inject('orchBackend');
   if (provided) return provided;
-  const env = process.env.ORCH_TEST_BACKEND;
+  const env = process.env.TEST_ORCH_BACKEND;
   if (env === undefined || env === '' || env === 'sqlite') return 'sqlite';
   if (env === 'postgres') return 'postgres';
-  throw new Error(`ORCH_TEST_BACKEND=${JSON.stringify(env)} is invalid: sqlite (the default) or postgres`);
+  throw new Error(`TEST_ORCH_BACKEND=${JSON.stringify(env)} is invalid: sqlite (the default) or postgres`);
 }
 
 export interface TestDatabase {
@@ -27,7 +27,7 @@ export interface TestDatabase {
 /** The run's PostgreSQL server; an error (never a skip) when the run has none. */
 export function pgAdminUrl(): string {
   const url = inject('pgAdminUrl');
-  if (!url) throw new Error('this test needs PostgreSQL, and the run started none: run it in the pg project (npx vitest run --project pg) or with ORCH_TEST_BACKEND=postgres');
+  if (!url) throw new Error('this test needs PostgreSQL, and the run started none: run it in the pg project (npx vitest run --project pg) or with TEST_ORCH_BACKEND=postgres');
   return url;
 }
 

@@ -4,13 +4,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { advisoryKey } from '../../src/merge/lock.ts';
 import { advance } from '../../src/pipeline/advance.ts';
 import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { cli } from '../helpers/cli.ts';
+import { holdMergeLock, type HeldLock } from '../helpers/merge-lock.ts';
 import type { PipelineEnv } from '../helpers/pipeline.ts';
 import { until } from '../proc/helpers.ts';
 import { alive, gate, jobSummary, killAll, mergeEnv, pidsFrom, runRequeued, stagedTask, suite, taskState } from './helpers.ts';
@@ -27,29 +26,15 @@ afterEach(async () => {
 });
 const pidFile = () => join((scratch ??= mkdtempSync(join(tmpdir(), 'orch-merge-'))), 'pids');
 
-let heldLock: pg.Client | undefined;
+let held: HeldLock | undefined;
 afterEach(async () => {
-  await dropHeldLock();
+  await held?.release();
+  held = undefined;
 });
 
-/**
- * The repo's merge lock held by another (live) holder: its row, and on PostgreSQL the advisory
- * lock itself, taken on a connection of its own as another machine's gate would.
- */
+/** The repo's merge lock held by another (live) holder of the same repo. */
 async function holdLock(env: PipelineEnv, holder = 'task-999@elsewhere:1:deadbeef'): Promise<void> {
-  if (env.store.dialect === 'postgres') {
-    heldLock = new pg.Client({ connectionString: env.config.ORCH_DATABASE_URL });
-    await heldLock.connect();
-    await heldLock.query('select pg_advisory_lock($1::bigint)', [advisoryKey(env.repo.dir).toString()]);
-  }
-  await sql`insert into merge_locks (repo, holder, task_id, acquired_at, expires_at) values (${env.repo.dir}, ${holder}, 999, ${new Date().toISOString()}, '2999-01-01T00:00:00.000Z')`.execute(env.store.db);
-}
-
-/** The other holder lets go: its row goes, and its session (with the advisory lock) ends. */
-async function dropHeldLock(env?: PipelineEnv): Promise<void> {
-  if (env) await sql`delete from merge_locks`.execute(env.store.db);
-  await heldLock?.end();
-  heldLock = undefined;
+  held = await holdMergeLock(env, { holder, taskId: 999, expiresAt: '2999-01-01T00:00:00.000Z' });
 }
 
 describe('merge gate: infra faults', () => {
@@ -111,7 +96,7 @@ describe('merge gate: infra faults', () => {
     expect(alerts[0]?.message).toContain('infra retries exhausted after 2 re-queue(s)');
     expect((await jobsForTask(e.store.db, id)).map((j) => j.infra_attempts)).toEqual([0, 1, 2]);
 
-    await dropHeldLock(e);
+    await held?.release();
     const retried = await cli(['task', 'retry', String(id)], { ORCH_HOME: e.home, ORCH_DATABASE_URL: e.config.ORCH_DATABASE_URL });
     expect(retried).toMatchObject({ code: 0, stderr: '' });
     expect(retried.stdout).toMatch(new RegExp(`^task ${id} unblocked on deploy-staging; job \\d+ queued for deployer\\n$`));

@@ -1,29 +1,22 @@
-// The throwaway PostgreSQL of the test runs (fixtures/pg/server.ts): it starts on a free loopback
-// port, answers, and is gone with its folder after stop(); a server that cannot start is a loud
-// error naming the step and quoting the server's log, never a skip.
-import { existsSync } from 'node:fs';
+// The throwaway PostgreSQL of the test runs (fixtures/pg/server.ts). Every run that includes the
+// pg project starts one (tests/setup/postgres.ts), uses it from every PostgreSQL test, and checks
+// at teardown that its postmaster is gone. Here: the server of this run answers on 127.0.0.1, and
+// a server that cannot start is a loud error naming the step and quoting the server's log.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startPgServer } from '../../fixtures/pg/server.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
-import { until } from '../proc/helpers.ts';
+import { pgAdminUrl } from '../helpers/backend.ts';
 
 describe('throwaway PostgreSQL server', () => {
-  it('starts, answers on 127.0.0.1, and stop() ends the postmaster and removes its folder', async () => {
-    const server = await startPgServer();
-    try {
-      expect(server.adminUrl).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
-      const client = new pg.Client({ connectionString: server.adminUrl });
-      await client.connect();
-      const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
-      await client.end();
-      expect(rows[0]?.v).toMatch(/^\d+/);
-      expect(pidIsDead(server.pid)).toBe(false);
-    } finally {
-      await server.stop();
-    }
-    await until(() => pidIsDead(server.pid), 3_000, 'the postmaster to exit');
-    expect(existsSync(server.dir)).toBe(false);
+  it("this run's server answers on 127.0.0.1 as the superuser", async () => {
+    const url = new URL(pgAdminUrl());
+    expect(url.hostname).toBe('127.0.0.1');
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    const { rows } = await client.query<{ v: string; su: boolean }>("select current_setting('server_version') as v, current_setting('is_superuser') = 'on' as su");
+    await client.end();
+    expect(rows[0]?.v).toMatch(/^\d+/);
+    expect(rows[0]?.su).toBe(true);
   });
 
   it('a server that cannot start is an error with the step and the server log', async () => {

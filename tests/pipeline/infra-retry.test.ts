@@ -11,6 +11,7 @@ import { retryTask } from '../../src/pipeline/retry.ts';
 import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
+import { holdMergeLock, type HeldLock } from '../helpers/merge-lock.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 
 const policy = { retries: 2, backoffMs: 1000 };
@@ -40,18 +41,21 @@ describe('infra retry (pure)', () => {
 });
 
 let env: PipelineEnv | undefined;
+let held: HeldLock | undefined;
 afterEach(async () => {
+  await held?.release();
+  held = undefined;
   await env?.cleanup();
   env = undefined;
 });
 
 describe('infra retry through advance()', () => {
   it('writes a deferred job with not_before and infra_attempts; exhaustion blocks once; retry starts a new budget', async () => {
-    // A lock row held by someone else makes check_branch_mergeable defer for infra on every call.
+    // The merge lock held by someone else makes check_branch_mergeable defer for infra on every call.
     const e = (env = await makePipelineEnv({ env: { ORCH_MERGE_INFRA_RETRIES: '1', ORCH_MERGE_RETRY_BACKOFF_S: '30' } }));
     const id = await e.add({ stage: 'deploy-staging' });
     e.write(id, '15-staging-log.md', 'staging_status: PASSED\n');
-    await sql`insert into merge_locks (repo, holder, task_id, acquired_at, expires_at) values (${e.repo.dir}, 'someone-else', null, '2000-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')`.execute(e.store.db);
+    held = await holdMergeLock(e, { holder: 'someone-else', taskId: null, acquiredAt: '2000-01-01T00:00:00.000Z', expiresAt: '2999-01-01T00:00:00.000Z' });
     await e.finishJobs(id);
     const t0 = Date.now();
     const first = await advance(e, id);

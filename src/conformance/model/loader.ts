@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { register, type NamespacedUnregister } from 'tsx/esm/api';
 import type { z } from 'zod';
 import { ERROR_CODES, OrchError, errorMessage } from '../../errors.ts';
 import type { ModelKey } from '../config/schema.ts';
@@ -19,6 +20,19 @@ function unavailable(message: string, cause?: unknown): OrchError {
   return new OrchError(ERROR_CODES.SOURCE_UNAVAILABLE, message, { cause });
 }
 
+let tsxScope: NamespacedUnregister | undefined;
+
+/**
+ * Import a TypeScript module of the scanned repo through tsx, in a scope of its own, registered
+ * once per process. Under plain Node and under a test runner alike this is tsx's transform with
+ * its on-disk cache keyed by content, so the same registry in another copy of the repo (the
+ * conformance tests scan many) costs a cache hit, not a fresh transform.
+ */
+function importTs(path: string): Promise<Record<string, unknown>> {
+  tsxScope ??= register({ namespace: 'orch-conformance-model' });
+  return tsxScope.import(pathToFileURL(path).href, import.meta.url) as Promise<Record<string, unknown>>;
+}
+
 export function createModelLoader(root: string, refs: Readonly<Partial<Record<ModelKey, string>>>): ModelLoader {
   const cache = new Map<string, Promise<unknown>>();
   const split = (key: ModelKey): [string, string] => {
@@ -33,7 +47,7 @@ export function createModelLoader(root: string, refs: Readonly<Partial<Record<Mo
     if (!existsSync(path)) throw unavailable(`${file} (model.${key}) does not exist`);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      mod = await importTs(path);
     } catch (error) {
       throw unavailable(`${file} (model.${key}) cannot be loaded: ${errorMessage(error)}`, error);
     }
