@@ -53,6 +53,8 @@ export async function runTree(opts: ResolvedRunOptions, marker: RunMarker, logs:
   const onAbort = stop('cancelled');
   const timer = opts.timeoutMs > 0 ? setTimeout(stop('timeout'), opts.timeoutMs) : undefined;
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while the spawn was being awaited has already fired its event: honour it now.
+  if (opts.signal?.aborted) onAbort();
   const untrack = trackRun({ cancel: onAbort, killNow: () => killTreeNow(target), finished: finished.promise });
   try {
     await wake.promise;
