@@ -39,7 +39,9 @@ export function watch(marker: TestMarker, everyMs = 40): { seen: Map<number, Hol
   const tick = () => {
     const now = marker.holders();
     most = Math.max(most, now.length);
-    for (const h of now) if (!seen.has(h.pid)) seen.set(h.pid, h);
+    // The newest view of each process: a daemon first seen before it left the session (or before
+    // its parent exited) must count as what it became, not as what it was at its first sighting.
+    for (const h of now) seen.set(h.pid, h);
   };
   const timer = setInterval(tick, everyMs);
   return { seen, most: () => most, stop: () => clearInterval(timer) };
