@@ -26,8 +26,9 @@ export const BOTH_BACKENDS_TEST_FILES = ['tests/store/**/*.test.ts', 'tests/work
  * (`npm run test:pg` runs every one of them on PostgreSQL too). Some never reach the store, or
  * only as a recorder of what git did: routing tables and config, git-argument watching,
  * kill-switch semantics. The other two drive behaviour that is the same on either engine through
- * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13; its
- * lock and recording run on PostgreSQL in infra, race, lock and tests/pg) and the agent outcomes
+ * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13, and
+ * five tasks racing in one process; its lock and recording run on PostgreSQL in infra, lock and
+ * tests/pg, where two worker processes race to merge) and the agent outcomes
  * of the worker's pipeline (verdicts, crashes, hangs; real worker processes run the pipeline on
  * PostgreSQL in processes.test.ts and tests/pg/workers.test.ts).
  */
@@ -38,6 +39,7 @@ export const SQLITE_ONLY_IN_NPM_TEST = [
   'tests/merge/never-force.test.ts',
   'tests/merge/switches.test.ts',
   'tests/merge/gate.test.ts',
+  'tests/merge/race.test.ts',
   'tests/worker/pipeline.test.ts',
 ];
 
