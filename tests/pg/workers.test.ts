@@ -7,46 +7,36 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { sql } from 'kysely';
 import { quote } from 'shell-quote';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import { writeTransaction } from '../../src/store/tx.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
-import { HAPPY, MARKER_NAME, ROOT, makeAgentEnv, path, type AgentEnv } from '../helpers/agents.ts';
+import { HAPPY, makeAgentEnv, path, type AgentEnv } from '../helpers/agents.ts';
 import { testBackend } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
 
 let repo: TempRepo;
 let env: AgentEnv | undefined;
 let scratch: string | undefined;
-const started: ResultPromise[] = [];
+const procs = workerProcesses();
 beforeAll(async () => {
   repo = await makeTempRepo();
 });
 afterAll(() => repo.cleanup());
 afterEach(async () => {
-  for (const p of started.splice(0)) if (p.pid !== undefined && p.exitCode === null && !pidIsDead(p.pid)) process.kill(p.pid, 'SIGKILL');
+  procs.killAll();
   await env?.cleanup();
   env = undefined;
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
 });
 
-function startWorker(e: AgentEnv, ...args: string[]): ResultPromise<{ reject: false; stdin: 'ignore' }> {
-  const worker = execa(process.execPath, [join(ROOT, 'bin/orch.js'), 'worker', '--until-idle', '--json', ...args], {
-    cwd: e.home,
-    env: { ...e.vars, [MARKER_NAME]: e.marker },
-    reject: false,
-    stdin: 'ignore',
-    timeout: 40_000,
-  });
-  started.push(worker);
-  return worker;
-}
+const startWorker = (e: AgentEnv, ...args: string[]) => procs.start(e, ['--until-idle', '--json', ...args], { timeoutMs: 40_000 });
 
 describe('PostgreSQL: worker processes', () => {
   it('runs on PostgreSQL (the pg project)', () => {

@@ -5,39 +5,29 @@
 // here is ended by PID.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { quote } from 'shell-quote';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pidIsDead } from '../../src/worker/identity.ts';
-import { HAPPY, MARKER_NAME, ROOT, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { HAPPY, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import { testBackend } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
 
 let repo: TempRepo;
 let env: AgentEnv | undefined;
-const started: ResultPromise[] = [];
+const procs = workerProcesses();
 beforeAll(async () => {
   repo = await makeTempRepo();
 });
 afterAll(() => repo.cleanup());
 afterEach(async () => {
-  for (const p of started.splice(0)) if (p.pid !== undefined && p.exitCode === null && !pidIsDead(p.pid)) process.kill(p.pid, 'SIGKILL');
+  procs.killAll();
   await env?.cleanup();
   env = undefined;
 });
 
-function startWorker(e: AgentEnv, ...args: string[]): ResultPromise<{ reject: false; stdin: 'ignore' }> {
-  const worker = execa(process.execPath, [join(ROOT, 'bin/orch.js'), 'worker', ...args], {
-    cwd: e.home,
-    env: { ...e.vars, [MARKER_NAME]: e.marker },
-    reject: false,
-    stdin: 'ignore',
-    timeout: 25_000,
-  });
-  started.push(worker);
-  return worker;
-}
+const startWorker = (e: AgentEnv, ...args: string[]) => procs.start(e, args);
 
 const runningJob = (e: AgentEnv) => e.store.db.selectFrom('jobs').selectAll().where('state', '=', 'running').where('pid', 'is not', null).executeTakeFirst();
 async function waitForRunningJob(e: AgentEnv) {
