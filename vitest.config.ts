@@ -25,12 +25,13 @@ export const BOTH_BACKENDS_TEST_FILES = ['tests/store/**/*.test.ts', 'tests/work
  * Files of those suites that `npm test` runs once, on SQLite, to stay inside its time budget
  * (`npm run test:pg` runs every one of them on PostgreSQL too). Some never reach the store, or
  * only as a recorder of what git did: routing tables and config, git-argument watching,
- * kill-switch semantics. The other two drive behaviour that is the same on either engine through
- * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13, and
- * five tasks racing in one process; its lock and recording run on PostgreSQL in infra, lock and
- * tests/pg, where two worker processes race to merge) and the agent outcomes
- * of the worker's pipeline (verdicts, crashes, hangs; real worker processes run the pipeline on
- * PostgreSQL in processes.test.ts and tests/pg/workers.test.ts).
+ * kill-switch semantics. The others drive behaviour that is the same on either engine through
+ * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13, the
+ * infra faults, five tasks racing in one process), whose lock, re-queue and recording run on
+ * PostgreSQL in lock.test.ts and tests/pg (two worker processes race to merge, one is turned
+ * away lock-busy and re-queued); and the agent outcomes of the worker's pipeline (verdicts,
+ * crashes, hangs), which real worker processes run on PostgreSQL in processes.test.ts and
+ * tests/pg/workers.test.ts.
  */
 export const SQLITE_ONLY_IN_NPM_TEST = [
   'tests/merge/config.test.ts',
@@ -40,6 +41,7 @@ export const SQLITE_ONLY_IN_NPM_TEST = [
   'tests/merge/switches.test.ts',
   'tests/merge/gate.test.ts',
   'tests/merge/race.test.ts',
+  'tests/merge/infra.test.ts',
   'tests/worker/pipeline.test.ts',
 ];
 
