@@ -3,8 +3,11 @@
 // every project on PostgreSQL (npm run test:pg). Each PostgreSQL test gets a database of its own on
 // the run's throwaway server (tests/setup/postgres.ts), dropped at cleanup.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { PgState } from '../setup/postgres.ts';
 
 export type TestBackend = 'sqlite' | 'postgres';
 
@@ -24,16 +27,28 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** The run's PostgreSQL server; an error (never a skip) when the run has none. */
-export function pgAdminUrl(): string {
-  const url = inject('pgAdminUrl');
-  if (!url) throw new Error('this test needs PostgreSQL, and the run started none: run it in the pg project (npx vitest run --project pg) or with TEST_ORCH_BACKEND=postgres');
-  return url;
+/** How long a test waits for the run's server to come up (it starts in the background). */
+const SERVER_START_WAIT_MS = 60_000;
+
+/** The run's PostgreSQL server; an error (never a skip) when the run has none or it could not start. */
+export async function pgAdminUrl(): Promise<string> {
+  const own = inject('pgAdminUrl');
+  if (own) return own;
+  const file = inject('pgStateFile');
+  if (!file) throw new Error('this test needs PostgreSQL, and the run started none: run it in the pg project (npx vitest run --project pg) or with TEST_ORCH_BACKEND=postgres');
+  const end = Date.now() + SERVER_START_WAIT_MS;
+  while (!existsSync(file)) {
+    if (Date.now() > end) throw new Error(`the run's PostgreSQL did not come up within ${SERVER_START_WAIT_MS / 1000} s (no ${file})`);
+    await sleep(25);
+  }
+  const state = JSON.parse(readFileSync(file, 'utf8')) as PgState;
+  if ('error' in state) throw new Error(state.error);
+  return state.url;
 }
 
 /** A new, empty database on the run's server. */
 export async function makeTestDatabase(): Promise<TestDatabase> {
-  const admin = pgAdminUrl();
+  const admin = await pgAdminUrl();
   const name = `orch_t_${randomBytes(6).toString('hex')}`;
   // FILE_COPY copies the small template's files instead of WAL-logging every block: about 30 ms
   // instead of 75 ms per database, which adds up over a run's hundred-odd databases. Servers

@@ -9,7 +9,7 @@ import { pgAdminUrl } from '../helpers/backend.ts';
 
 describe('throwaway PostgreSQL server', () => {
   it("this run's server answers on 127.0.0.1 as the superuser", async () => {
-    const url = new URL(pgAdminUrl());
+    const url = new URL(await pgAdminUrl());
     expect(url.hostname).toBe('127.0.0.1');
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
