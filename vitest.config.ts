@@ -14,39 +14,23 @@ export const ISOLATED_TEST_FILES = ['tests/launcher/launch.test.ts', 'tests/stag
 export const PROC_TEST_FILES = ['tests/proc/**/*.test.ts'];
 
 /**
- * Suites that run twice in every `npm test`: on SQLite (their home project) and again on
- * PostgreSQL (the `pg` project, one throwaway server for the run, a database per test). They are
- * the ones whose behaviour depends on the engine: the store, the worker's queue, leases and
- * processes, the merge gate and its lock. `npm run test:pg` runs every suite on PostgreSQL.
+ * PostgreSQL in `npm test`: one throwaway server per run (tests/setup/postgres.ts, the shared
+ * project's global setup), a database per test. tests/pg holds the PostgreSQL-only tests and,
+ * in tests/pg/again, one file per engine-dependent suite file that declares that file's tests a
+ * second time on PostgreSQL (runOnPostgres): the store, the worker's queue, reaper and worker
+ * processes, the merge lock. They run in the same workers as everything else.
+ *
+ * The other files of the store, worker and merge-gate suites run once, on SQLite, to keep
+ * `npm test` under a minute on the 2-core machine (`npm run test:pg` runs every one of them on
+ * PostgreSQL). Some never reach the store, or only as a recorder of what git did (routing tables
+ * and config, git-argument watching, kill-switch semantics); the others drive behaviour that is
+ * the same on either engine through store calls the PostgreSQL runs already cover: the gate's
+ * git outcomes, infra faults and in-process race (its lock, re-queue and recording run on
+ * PostgreSQL in tests/pg, where two worker processes race to merge and one is turned away
+ * lock-busy), and the agent outcomes of the worker's pipeline (real worker processes run the
+ * pipeline on PostgreSQL in tests/pg/again/worker-processes and tests/pg/workers).
  */
-export const BOTH_BACKENDS_TEST_FILES = ['tests/store/**/*.test.ts', 'tests/worker/**/*.test.ts', 'tests/merge/**/*.test.ts', 'tests/pg/**/*.test.ts'];
-
-/**
- * Files of those suites that `npm test` runs once, on SQLite, to stay inside its time budget
- * (`npm run test:pg` runs every one of them on PostgreSQL too). Some never reach the store, or
- * only as a recorder of what git did: routing tables and config, git-argument watching,
- * kill-switch semantics. The others drive behaviour that is the same on either engine through
- * store calls that the PostgreSQL runs already cover: the gate's git outcomes (TC-01..TC-13, the
- * infra faults, five tasks racing in one process), whose lock, re-queue and recording run on
- * PostgreSQL in lock.test.ts and tests/pg (two worker processes race to merge, one is turned
- * away lock-busy and re-queued); and the agent outcomes of the worker's pipeline (verdicts,
- * crashes, hangs), which real worker processes run on PostgreSQL in processes.test.ts and
- * tests/pg/workers.test.ts.
- */
-export const SQLITE_ONLY_IN_NPM_TEST = [
-  'tests/merge/config.test.ts',
-  'tests/merge/decisions.test.ts',
-  'tests/merge/regression-markers.test.ts',
-  'tests/merge/never-force.test.ts',
-  'tests/merge/switches.test.ts',
-  'tests/merge/gate.test.ts',
-  'tests/merge/race.test.ts',
-  'tests/merge/infra.test.ts',
-  'tests/worker/pipeline.test.ts',
-];
-
-/** Tests that exist only for PostgreSQL (the server harness, advisory locks, schema parity). */
-export const PG_ONLY_TEST_FILES = ['tests/pg/**/*.test.ts'];
+export const PG_AGAIN_TEST_FILES = ['tests/pg/again/**/*.test.ts'];
 
 /** TEST_ORCH_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
 const ALL_ON_POSTGRES = process.env.TEST_ORCH_BACKEND === 'postgres';
@@ -64,6 +48,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default'],
+    // test:pg: every project reaches the server, and every file already runs on PostgreSQL.
     ...(ALL_ON_POSTGRES ? { globalSetup: PG_SETUP, provide: { orchBackend: 'postgres' as const } } : {}),
     projects: [
       // The process-tree tests assert timings and tree shapes that a CPU-starved machine can
@@ -75,29 +60,12 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['tests/**/*.test.ts'],
-          exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...PG_ONLY_TEST_FILES],
+          exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...(ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [])],
           isolate: false,
+          ...(ALL_ON_POSTGRES ? {} : { globalSetup: PG_SETUP }),
           sequence: { groupOrder: 1 },
         },
       },
-      // The engine-dependent suites once more, on PostgreSQL (under test:pg the shared project
-      // already runs them there).
-      ...(ALL_ON_POSTGRES
-        ? [{ extends: true as const, test: { name: 'pg', include: PG_ONLY_TEST_FILES, isolate: false, sequence: { groupOrder: 1 } } }]
-        : [
-            {
-              extends: true as const,
-              test: {
-                name: 'pg',
-                include: BOTH_BACKENDS_TEST_FILES,
-                exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...SQLITE_ONLY_IN_NPM_TEST],
-                isolate: false,
-                globalSetup: PG_SETUP,
-                provide: { orchBackend: 'postgres' as const },
-                sequence: { groupOrder: 1 },
-              },
-            },
-          ]),
     ],
   },
 });

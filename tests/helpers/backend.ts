@@ -1,17 +1,41 @@
-// Which store engine a test runs on. The `pg` project (vitest.config.ts) provides
-// orchBackend=postgres to the store, worker and merge-gate suites; TEST_ORCH_BACKEND=postgres runs
-// every project on PostgreSQL (npm run test:pg). Each PostgreSQL test gets a database of its own on
+// Which store engine a test runs on: SQLite unless a file asks for PostgreSQL (usePostgres(), as
+// tests/pg does, and runOnPostgres() to run another suite file again there), or the run does
+// (TEST_ORCH_BACKEND=postgres: npm run test:pg). Each PostgreSQL test gets a database of its own on
 // the run's throwaway server (tests/setup/postgres.ts), dropped at cleanup.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import type { PgState } from '../setup/postgres.ts';
 
 export type TestBackend = 'sqlite' | 'postgres';
 
+/** The engine this test file chose, until its last test has run. */
+let chosen: TestBackend | undefined;
+
+/** This test file runs on PostgreSQL: call it at the top of the file, before any test is declared. */
+export function usePostgres(): void {
+  chosen = 'postgres';
+  // Files share their worker (isolate: false): the next file starts from the run's default.
+  afterAll(() => {
+    chosen = undefined;
+  });
+}
+
+/**
+ * Declare another suite file's tests again, on PostgreSQL, in the file that calls this. The
+ * suite is imported under a query of its own, so it is a module of its own next to the SQLite
+ * run of the same file (which may share this worker); its imports are shared as usual.
+ */
+export async function runOnPostgres(suite: string, from: string): Promise<void> {
+  usePostgres();
+  const specifier = `${new URL(suite, from).pathname}?backend=postgres`;
+  await import(/* @vite-ignore */ specifier);
+}
+
 export function testBackend(): TestBackend {
+  if (chosen) return chosen;
   const provided = inject('orchBackend');
   if (provided) return provided;
   const env = process.env.TEST_ORCH_BACKEND;
@@ -35,7 +59,7 @@ export async function pgAdminUrl(): Promise<string> {
   const own = inject('pgAdminUrl');
   if (own) return own;
   const file = inject('pgStateFile');
-  if (!file) throw new Error('this test needs PostgreSQL, and the run started none: run it in the pg project (npx vitest run --project pg) or with TEST_ORCH_BACKEND=postgres');
+  if (!file) throw new Error('this test needs PostgreSQL, and the run started none: tests/setup/postgres.ts is the global setup of the shared project (vitest.config.ts)');
   const end = Date.now() + SERVER_START_WAIT_MS;
   while (!existsSync(file)) {
     if (Date.now() > end) throw new Error(`the run's PostgreSQL did not come up within ${SERVER_START_WAIT_MS / 1000} s (no ${file})`);

@@ -7,6 +7,9 @@ import { advisoryKey, advisoryMergeLock, mergeLockFor } from '../../src/merge/lo
 import type { PostgresStore, Store } from '../../src/store/db.ts';
 import { findMergeLock } from '../../src/store/repos/merge-locks.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
+import { usePostgres } from '../helpers/backend.ts';
+
+usePostgres();
 
 let t: TempStore | undefined;
 const others: Store[] = [];

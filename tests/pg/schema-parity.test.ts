@@ -13,7 +13,9 @@ import { extractBlocks } from '../../src/conformance/markdown/blocks.ts';
 import { compareLogical, logicalFromPostgres, logicalFromSqlite, type LogicalSchema } from '../../src/conformance/sql/logical.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/db.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
-import { makeTestDatabase, type TestDatabase } from '../helpers/backend.ts';
+import { makeTestDatabase, type TestDatabase, usePostgres } from '../helpers/backend.ts';
+
+usePostgres();
 
 /** The doc and the migrator's bookkeeping tables, as the conformance block is configured by default. */
 const { doc: DOC, ignoreTables: IGNORE } = dbSchemaBlock.options.parse({});

@@ -1,11 +1,13 @@
-// The throwaway PostgreSQL of the test runs (fixtures/pg/server.ts). Every run that includes the
-// pg project starts one (tests/setup/postgres.ts), uses it from every PostgreSQL test, and checks
+// The throwaway PostgreSQL of the test runs (fixtures/pg/server.ts). Every run of the shared
+// project starts one (tests/setup/postgres.ts), uses it from every PostgreSQL test, and checks
 // at teardown that its postmaster is gone. Here: the server of this run answers on 127.0.0.1, and
 // a server that cannot start is a loud error naming the step and quoting the server's log.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startPgServer } from '../../fixtures/pg/server.ts';
-import { pgAdminUrl } from '../helpers/backend.ts';
+import { pgAdminUrl, usePostgres } from '../helpers/backend.ts';
+
+usePostgres();
 
 describe('throwaway PostgreSQL server', () => {
   it("this run's server answers on 127.0.0.1 as the superuser", async () => {

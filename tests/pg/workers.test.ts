@@ -1,9 +1,9 @@
 // Issue 9's acceptance on PostgreSQL with real worker processes (bin/orch.js), each with its own
 // connection pool, as workers on different machines would be: 4 workers share 200 jobs and run
 // each exactly once; two workers racing to merge two tasks into one base serialise on the
-// advisory merge lock (one is turned away lock-busy and re-queued, both merged, linear history). The SIGKILL/reaper
-// case runs here too, in tests/worker/processes.test.ts (the pg project runs that file on
-// PostgreSQL). Every process started here is ended by PID.
+// advisory merge lock (one is turned away lock-busy and re-queued, both merged, linear
+// history). The SIGKILL/reaper case is tests/worker/processes.test.ts, which tests/pg/again runs
+// on PostgreSQL. Every process started here is ended by PID.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,12 @@ import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import { writeTransaction } from '../../src/store/tx.ts';
 import { HAPPY, makeAgentEnv, path, type AgentEnv } from '../helpers/agents.ts';
-import { testBackend } from '../helpers/backend.ts';
+import { testBackend, usePostgres } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
+
+usePostgres();
 
 let repo: TempRepo;
 let env: AgentEnv | undefined;
@@ -39,7 +41,7 @@ afterEach(async () => {
 const startWorker = (e: AgentEnv, ...args: string[]) => procs.start(e, ['--until-idle', '--json', ...args], { timeoutMs: 40_000 });
 
 describe('PostgreSQL: worker processes', () => {
-  it('runs on PostgreSQL (the pg project)', () => {
+  it('runs on PostgreSQL', () => {
     expect(testBackend()).toBe('postgres');
   });
 

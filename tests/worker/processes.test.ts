@@ -1,4 +1,4 @@
-// Real worker processes (bin/orch.js) on one store (SQLite; PostgreSQL in the pg project): a
+// Real worker processes (bin/orch.js) on one store (SQLite; PostgreSQL via tests/pg/again): a
 // worker killed with SIGKILL mid-job leaves a task another worker (here: this process) finishes
 // (each transition once, no attempt with two agent_runs rows); two workers share 20 tasks without
 // running any job twice; SIGTERM gives the running job back and exits 0. Every process started

@@ -1,0 +1,4 @@
+// The store suite, again on PostgreSQL: npm test runs the engine-dependent files on both engines.
+import { runOnPostgres } from '../../helpers/backend.ts';
+
+await runOnPostgres('../../store/store.test.ts', import.meta.url);

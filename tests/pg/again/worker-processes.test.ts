@@ -1,0 +1,5 @@
+// Real worker processes (a worker killed with SIGKILL mid-job: another reaps and finishes its
+// job), again on PostgreSQL: npm test runs the engine-dependent files on both engines.
+import { runOnPostgres } from '../../helpers/backend.ts';
+
+await runOnPostgres('../../worker/processes.test.ts', import.meta.url);

@@ -1,0 +1,5 @@
+// The worker's queue and leases, again on PostgreSQL: npm test runs the engine-dependent files on
+// both engines.
+import { runOnPostgres } from '../../helpers/backend.ts';
+
+await runOnPostgres('../../worker/queue.test.ts', import.meta.url);
