@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PgSession, PostgresStore, Store } from '../store/db.ts';
-import { findMergeLock, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
+import { findMergeLock, recordMergeLockHolder, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
 import { writeTransaction } from '../store/tx.ts';
 
 export interface MergeLease {
@@ -71,12 +71,7 @@ export function advisoryMergeLock(store: PostgresStore): MergeLock {
       const now = Date.now();
       const lease = { repo, holder: holderId(taskId), expiresAt: new Date(now + ttlMs).toISOString() };
       try {
-        // Whatever row is there was left by a holder whose session is gone: the lock is ours now.
-        await session.client.query(
-          `insert into merge_locks (repo, holder, task_id, acquired_at, expires_at) values ($1, $2, $3, $4, $5)
-           on conflict (repo) do update set holder = excluded.holder, task_id = excluded.task_id, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
-          [repo, lease.holder, taskId, new Date(now).toISOString(), lease.expiresAt],
-        );
+        await recordMergeLockHolder(store.db, { repo, holder: lease.holder, taskId, at: new Date(now).toISOString(), expiresAt: lease.expiresAt });
       } catch (error) {
         // Closing the connection ends its session, and the lock with it.
         session.end(true);
@@ -91,7 +86,7 @@ export function advisoryMergeLock(store: PostgresStore): MergeLock {
       held.delete(lease.holder);
       const { session, key } = entry;
       try {
-        await session.client.query('delete from merge_locks where repo = $1 and holder = $2', [lease.repo, lease.holder]);
+        await releaseMergeLock(store.db, lease.repo, lease.holder);
         const unlocked = await session.client.query<{ ok: boolean }>('select pg_advisory_unlock($1::bigint) as ok', [key.toString()]);
         const wasHeld = unlocked.rows[0]?.ok === true;
         session.end();

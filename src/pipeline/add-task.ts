@@ -9,7 +9,7 @@ import type { Store } from '../store/db.ts';
 import { insertJob } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { sqlState, writeTransaction } from '../store/tx.ts';
+import { PG_UNIQUE_VIOLATION, sqlState, writeTransaction } from '../store/tx.ts';
 import { taskDir } from './paths.ts';
 import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
 
@@ -57,7 +57,7 @@ export async function addTask(deps: { store: Store; config: Config }, input: Add
   // On PostgreSQL two adds of one branch can both find no open task; the unique index refuses
   // the second, which then runs again and gets the error that names the task that won.
   const added = await add().catch((error: unknown) => {
-    if (sqlState(error) === '23505') return add();
+    if (sqlState(error) === PG_UNIQUE_VIOLATION) return add();
     throw error;
   });
   mkdirSync(taskDir(deps.config, added.task.id), { recursive: true });

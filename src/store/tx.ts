@@ -29,6 +29,9 @@ export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Databas
   return writers(store.location, () => immediateTransaction(store, fn));
 }
 
+/** PostgreSQL's unique_violation: a unique index refused a row another transaction got in first. */
+export const PG_UNIQUE_VIOLATION = '23505';
+
 /** The PostgreSQL error code of an error, if it is one. */
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

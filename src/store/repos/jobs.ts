@@ -6,7 +6,7 @@ import { PENDING_JOB_STATES } from '../../pipeline/states.ts';
 import type { Job } from '../schema.ts';
 import { nowIso } from '../time.ts';
 import type { Store } from '../db.ts';
-import { sqlState, type Db } from '../tx.ts';
+import { PG_UNIQUE_VIOLATION, sqlState, type Db } from '../tx.ts';
 
 export interface NewJobInput {
   readonly taskId: number;
@@ -155,12 +155,10 @@ export async function claimNextJob(store: Pick<Store, 'db' | 'dialect'>, claim: 
       .returningAll()
       .executeTakeFirst();
   } catch (error) {
-    if (pg && sqlState(error) === UNIQUE_VIOLATION) return undefined;
+    if (pg && sqlState(error) === PG_UNIQUE_VIOLATION) return undefined;
     throw error;
   }
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Heartbeat: extend the lease; false when the lease is no longer ours (reaped, released). */
 export async function extendLease(db: Db, jobId: number, owner: string, leaseUntil: string): Promise<boolean> {

@@ -31,6 +31,19 @@ export async function tryTakeMergeLock(db: Db, req: LockRequest): Promise<{ take
   return { taken: false, row: await findMergeLock(db, req.repo) };
 }
 
+/**
+ * Name the holder of a lock taken elsewhere (a PostgreSQL advisory lock): whatever row is there
+ * was left by a holder whose session is gone, so it is overwritten.
+ */
+export async function recordMergeLockHolder(db: Db, req: LockRequest): Promise<void> {
+  const values = { repo: req.repo, holder: req.holder, task_id: req.taskId, acquired_at: req.at, expires_at: req.expiresAt };
+  await db
+    .insertInto('merge_locks')
+    .values(values)
+    .onConflict((oc) => oc.column('repo').doUpdateSet({ holder: req.holder, task_id: req.taskId, acquired_at: req.at, expires_at: req.expiresAt }))
+    .execute();
+}
+
 /** Release only our own lock; false when it had lapsed and someone else took it. */
 export async function releaseMergeLock(db: Db, repo: string, holder: string): Promise<boolean> {
   const result = await db.deleteFrom('merge_locks').where('repo', '=', repo).where('holder', '=', holder).executeTakeFirst();
