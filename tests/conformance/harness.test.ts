@@ -199,6 +199,8 @@ describe('buildInventory', () => {
       statementLine: 5,
       symbol,
       detail: 'spawnAgent',
+      sdk: null,
+      callee: 'spawnAgent',
       literals: [],
       roleLiterals,
       key: `src/x.ts#${symbol}:transport-call:${n}`,

@@ -23,6 +23,8 @@ export interface ModuleUse {
 export interface ImportTable {
   readonly bindings: ReadonlyMap<string, Binding>;
   readonly uses: readonly ModuleUse[];
+  /** The names one import declaration binds. */
+  bindingsOf(node: ts.Node): readonly Binding[];
 }
 
 /** The module a `require('m')` or `import('m')` call loads, or null. */
@@ -52,10 +54,15 @@ export function initializerModule(init: ts.Expression): { module: string; member
 export function buildImportTable(sf: ts.SourceFile): ImportTable {
   const bindings = new Map<string, Binding>();
   const uses: ModuleUse[] = [];
+  const byDecl = new Map<ts.Node, Binding[]>();
+  let current: Binding[] = [];
   const add = (b: Binding) => {
+    current.push(b);
     if (!bindings.has(b.local)) bindings.set(b.local, b);
   };
   for (const node of sf.statements) {
+    current = [];
+    byDecl.set(node, current);
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const module = node.moduleSpecifier.text;
       const clause = node.importClause;
@@ -89,5 +96,5 @@ export function buildImportTable(sf: ts.SourceFile): ImportTable {
       }
     }
   }
-  return { bindings, uses };
+  return { bindings, uses, bindingsOf: (node) => byDecl.get(node) ?? [] };
 }
