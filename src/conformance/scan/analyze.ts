@@ -113,7 +113,7 @@ function sendsTo(t: Target, ctx: CalleeContext): string | null {
   if (t.kind === 'module' && ctx.isSdk(t.module)) {
     const rules = ctx.rulesOf(t.module);
     if (rules === null) return t.module;
-    return exportRule(rules, exportPath(t.path))?.call === 'send' ? rules.id : null;
+    return exportRule(rules, exportPath(t.path), t.module)?.call === 'send' ? rules.id : null;
   }
   return null;
 }
@@ -177,7 +177,9 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
     const arg = args[0];
     const text = arg === undefined ? null : staticText(arg, lookup);
     const argvNode = args[1] ? unwrap(args[1]) : undefined;
-    const argv = argvNode && ts.isArrayLiteralExpression(argvNode) ? argvNode.elements.map((el) => (ts.isSpreadElement(el) ? null : ((t) => (t?.complete ? t.text : null))(staticText(el, lookup)))) : [null];
+    // argv words; a partly known word keeps its known head when it is a command line (`sh -c`).
+    const word = (t: StaticText | null) => (t === null ? null : t.complete || /\s/.test(t.text.trim()) ? t.text : null);
+    const argv = argvNode && ts.isArrayLiteralExpression(argvNode) ? argvNode.elements.map((el) => (ts.isSpreadElement(el) ? null : word(staticText(el, lookup)))) : [null];
     const program = programOf(text, form === 'line', argv);
     if (program === null) push('unresolved-spawn', call.node, call.chain, call.stmt, firstLine(call.node), null, calleeText);
     else if (options.agentClis.includes(program)) push('agent-spawn', call.node, call.chain, call.stmt, program, program, calleeText);
@@ -281,10 +283,10 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
       const node = use.node;
       let counts = rules === null;
       if (!counts && ts.isImportDeclaration(node)) {
-        counts = imports.bindingsOf(node).some((b) => !b.typeOnly && valueNames.has(b.local) && (b.imported === '*' || exportRule(rules as SdkRules, exportPath([b.imported])) !== null));
+        counts = imports.bindingsOf(node).some((b) => !b.typeOnly && valueNames.has(b.local) && (b.imported === '*' || exportRule(rules as SdkRules, exportPath([b.imported]), use.module) !== null));
       } else if (!counts && ts.isExportDeclaration(node)) {
         const clause = node.exportClause;
-        counts = !clause || ts.isNamespaceExport(clause) || clause.elements.some((el) => !el.isTypeOnly && exportRule(rules as SdkRules, exportPath([(el.propertyName ?? el.name).text])) !== null);
+        counts = !clause || ts.isNamespaceExport(clause) || clause.elements.some((el) => !el.isTypeOnly && exportRule(rules as SdkRules, exportPath([(el.propertyName ?? el.name).text]), use.module) !== null);
       } else if (!counts) {
         counts = true;
       }

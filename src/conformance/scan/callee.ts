@@ -94,7 +94,7 @@ function typed(type: ts.TypeNode, ctx: CalleeContext, chain: readonly ts.Node[])
   const path = exportPath(ts.isQualifiedName(name) ? [b.imported, name.right.text] : [b.imported]);
   const rules = ctx.rulesOf(b.module);
   if (rules === null) return [instance(b.module, null, 'client')];
-  const rule = exportRule(rules, path);
+  const rule = exportRule(rules, path, b.module);
   return rule?.new ? [instance(b.module, rules, rule.new)] : [];
 }
 
@@ -179,7 +179,7 @@ function memberOf(t: Target, name: string, ctx: CalleeContext): Target[] {
   switch (t.kind) {
     case 'module': {
       const rules = ctx.isSdk(t.module) ? ctx.rulesOf(t.module) : null;
-      const value = rules ? exportRule(rules, exportPath(t.path))?.value : undefined;
+      const value = rules ? exportRule(rules, exportPath(t.path), t.module)?.value : undefined;
       if (value !== undefined && rules) return [instance(t.module, rules, value, [name])];
       return moduleTarget(ctx, t.module, [...t.path, name]);
     }
@@ -197,7 +197,7 @@ function constructed(t: Target, ctx: CalleeContext): Target[] {
   if (t.kind !== 'module' || !ctx.isSdk(t.module)) return [];
   const rules = ctx.rulesOf(t.module);
   if (rules === null) return [instance(t.module, null, 'client')];
-  const rule = exportRule(rules, exportPath(t.path));
+  const rule = exportRule(rules, exportPath(t.path), t.module);
   return rule?.new ? [instance(t.module, rules, rule.new)] : [];
 }
 
@@ -218,7 +218,7 @@ function returned(t: Target, call: ts.CallExpression, ctx: CalleeContext, chain:
       if (ctx.isSdk(t.module)) {
         const rules = ctx.rulesOf(t.module);
         if (rules === null) return [instance(t.module, null, 'client')];
-        const rule = exportRule(rules, exportPath(t.path));
+        const rule = exportRule(rules, exportPath(t.path), t.module);
         if (rule?.call && rule.call !== 'send') return [instance(t.module, rules, rule.call)];
         const valueHandle = rule?.value ? rules.handles[rule.value]?.call : undefined;
         return valueHandle ? [instance(t.module, rules, valueHandle)] : [];

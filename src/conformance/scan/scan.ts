@@ -3,7 +3,8 @@
 // and give every finding a key without line numbers.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ts } from 'ts-morph';
+import { ts as tsApi, type ts } from 'ts-morph';
+import type { Target } from './callee.ts';
 import type { ResolvedHarnessConfig } from '../config/load.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { analyzeFiles, type AnalyzeJob, type AnalyzeOutput, type FileFinding } from './analyze-files.ts';
@@ -104,6 +105,7 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
   // 4. Files that import an SDK client another module makes (`import { openai } from '@/lib/ai'`):
   //    analysed again knowing what those modules export.
   if (output.handles.size > 0) {
+    propagateReExports(files, text, tree, abs, resolve, output.handles);
     const tokens = handleTokens(output.handles);
     const again = files.filter((f) => mayMatter(text(f), tokens));
     const second = analyzeFiles({ ...job, files: again, handles: output.handles, collectExports: false }, source);
@@ -116,6 +118,46 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
     parsed = new Set([...parsed, ...again]);
   }
   return { filesScanned: files.length, filesParsed: parsed.size, transport, findings: withKeys(output.findings), problems: [...problems, ...output.problems] };
+}
+
+/** Barrels: `export { openai } from './openai'` and `export * from './x'` pass handles on, to a fixpoint. */
+function propagateReExports(
+  files: readonly string[],
+  text: (f: string) => string,
+  tree: (f: string) => ts.SourceFile,
+  abs: (f: string) => string,
+  resolve: (from: string, spec: string) => string | null,
+  handles: Map<string, Map<string, Target[]>>,
+): void {
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    const tokens = handleTokens(handles);
+    for (const f of files) {
+      if (!/\bexport\b[^;]*\bfrom\b/.test(text(f)) || !mayMatter(text(f), tokens)) continue;
+      const mine = handles.get(abs(f)) ?? new Map<string, Target[]>();
+      const before = mine.size;
+      for (const stmt of tree(f).statements) {
+        if (!tsApi.isExportDeclaration(stmt) || stmt.isTypeOnly || !stmt.moduleSpecifier || !tsApi.isStringLiteral(stmt.moduleSpecifier)) continue;
+        const target = resolve(abs(f), stmt.moduleSpecifier.text);
+        const theirs = target === null ? undefined : handles.get(target);
+        if (!theirs) continue;
+        const clause = stmt.exportClause;
+        if (!clause) {
+          for (const [n, t] of theirs) if (n !== 'default' && !mine.has(n)) mine.set(n, t);
+        } else if (tsApi.isNamedExports(clause)) {
+          for (const el of clause.elements) {
+            const t = theirs.get((el.propertyName ?? el.name).text);
+            if (t && !mine.has(el.name.text)) mine.set(el.name.text, t);
+          }
+        }
+      }
+      if (mine.size > before) {
+        handles.set(abs(f), mine);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
 }
 
 /** Names a file importing an exported SDK handle must contain: the names, and the modules' base names. */

@@ -32,7 +32,7 @@ export interface SdkRules {
   /** Exports by name (dotted for statics: `ChatPromptTemplate.fromMessages`). */
   readonly exports: Readonly<Record<string, ExportRule>>;
   /** Exports by pattern, for families of classes (`ChatOpenAI`, `ChatAnthropic`, ...). */
-  readonly patterns?: ReadonlyArray<{ readonly match: RegExp; readonly rule: ExportRule }>;
+  readonly patterns?: ReadonlyArray<{ readonly match: RegExp; readonly rule: ExportRule; readonly in?: readonly string[] }>;
   readonly handles: Readonly<Record<string, HandleRule>>;
 }
 
@@ -147,8 +147,8 @@ export const SDK_RULES: readonly SdkRules[] = Object.freeze(([
     },
     patterns: [
       // Providers: `openai`, `anthropic`, ... ready-made; `createOpenAI(...)` and friends.
-      { match: /^create[A-Z]\w*$/, rule: { call: 'provider' } },
-      { match: /^(openai|anthropic|google|vertex|mistral|groq|cohere|xai|deepseek|perplexity|togetherai|fireworks|bedrock|azure|openrouter|ollama|cerebras|deepinfra)$/, rule: { value: 'provider' } },
+      { match: /^create[A-Z]\w*$/, rule: { call: 'provider' }, in: ['@ai-sdk/', '@openrouter/'] },
+      { match: /^(openai|anthropic|google|vertex|mistral|groq|cohere|xai|deepseek|perplexity|togetherai|fireworks|bedrock|azure|openrouter|ollama|cerebras|deepinfra)$/, rule: { value: 'provider' }, in: ['@ai-sdk/', '@openrouter/'] },
     ],
     handles: {
       provider: { sends: [], call: 'model', returns: { chat: 'model', languageModel: 'model', textEmbeddingModel: 'model', embedding: 'model', responses: 'model', completion: 'model', image: 'model' } },
@@ -180,7 +180,7 @@ export const SDK_RULES: readonly SdkRules[] = Object.freeze(([
       initializeAgentExecutorWithOptions: { call: 'runnable' },
     },
     patterns: [
-      { match: /^Chat[A-Z]\w*$/, rule: { new: 'chatModel' } },
+      { match: /^Chat(?!PromptTemplate|MessageHistory|Message|Generation|History)[A-Z]\w*$/, rule: { new: 'chatModel' } },
       { match: /^\w+Embeddings$/, rule: { new: 'embeddings' } },
       { match: /^(OpenAI|AzureOpenAI|Anthropic|Ollama|Cohere|HuggingFaceInference|Replicate|VertexAI|Bedrock|Fireworks|TogetherAI)$/, rule: { new: 'chatModel' } },
     ],
@@ -232,12 +232,12 @@ export function rulesFor(specifier: string): SdkRules | null {
 }
 
 /** The rule of an export path (`['ChatOpenAI']`, `['ChatPromptTemplate', 'fromMessages']`). */
-export function exportRule(rules: SdkRules, path: readonly string[]): ExportRule | null {
+export function exportRule(rules: SdkRules, path: readonly string[], module: string): ExportRule | null {
   const key = path.join('.');
   const named = rules.exports[key];
   if (named) return named;
   if (path.length !== 1) return null;
-  return rules.patterns?.find((p) => p.match.test(key))?.rule ?? null;
+  return rules.patterns?.find((p) => p.match.test(key) && (!p.in || p.in.some((m) => module.startsWith(m))))?.rule ?? null;
 }
 
 /** The rules table as plain rows, for the docs block (orch:scan-rules) and `orch scan --rules`. */
@@ -245,7 +245,7 @@ export function rulesTable(): Array<{ sdk: string; packages: string[]; makes: st
   return SDK_RULES.map((r) => {
     const makes = [
       ...Object.entries(r.exports).filter(([, e]) => e.call !== 'send').map(([name, e]) => `${e.new ? `new ${name}()` : e.call ? `${name}()` : name} -> ${e.new ?? e.call ?? e.value}`),
-      ...(r.patterns ?? []).map((p) => `${p.rule.new ? 'new ' : ''}/${p.match.source}/${p.rule.call ? '()' : ''} -> ${p.rule.new ?? p.rule.call ?? p.rule.value}`),
+      ...(r.patterns ?? []).map((p) => `${p.rule.new ? 'new ' : ''}/${p.match.source}/${p.rule.call ? '()' : ''} -> ${p.rule.new ?? p.rule.call ?? p.rule.value}${p.in ? ` (in ${p.in.join(', ')})` : ''}`),
     ];
     const sends = [
       ...Object.entries(r.exports).filter(([, e]) => e.call === 'send').map(([name]) => `${name}()`),
