@@ -6,7 +6,7 @@ import type { ResolvedHarnessConfig } from './config/load.ts';
 import { BLOCK_FAMILIES } from './blocks/registry.ts';
 import { compareBlock } from './blocks/compare.ts';
 import type { BlockContext, BlockInstance } from './blocks/types.ts';
-import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { diagnostic, sortDiagnostics, type Diagnostic, type RuleId } from './diagnostics/diagnostic.ts';
 import { readDocs } from './docs.ts';
 import { errorMessage } from '../errors.ts';
 import type { DocBlock } from './markdown/blocks.ts';
@@ -31,6 +31,9 @@ export interface DriftReport {
   readonly repairs: readonly Repair[];
   readonly stats: DriftStats;
 }
+
+/** How the scan's findings are reported when the llm-inventory block is not enabled. */
+const STANDALONE_RULES: Partial<Record<string, RuleId>> = { 'sdk-import': 'llm-sdk-import', 'sdk-call': 'llm-sdk-call', 'agent-spawn': 'agent-cli-spawn', 'llm-fetch': 'llm-api-fetch' };
 
 async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockInstance[]> {
   const all: BlockInstance[] = [];
@@ -93,6 +96,19 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
     out.push(...found);
     if (found.length > 0 || home.body !== derived.body) {
       repairs.push({ kind: 'block', file: home.file, name: inst.name, lang: inst.lang, body: derived.body, block: home });
+    }
+  }
+
+  // Without the llm-inventory block the scan still runs: a repo whose config enables no block (or
+  // only registry blocks) gets its LLM call-sites reported, never a silent clean.
+  if (!config.blocks.has('llm-inventory')) {
+    const result = await ctx.scan();
+    out.push(...result.problems);
+    for (const f of result.findings) {
+      const rule = STANDALONE_RULES[f.kind];
+      if (rule) {
+        out.push(diagnostic(f.file, f.line, f.column, rule, `${f.kind} (${f.sdk ?? f.detail}: ${f.callee}): an LLM call-site; enable blocks.llm-inventory in ${HARNESS_CONFIG_FILE} (with model.roles and model.verdictKeys) to route it through one transport, or list it with orch scan --write-baseline (docs/conformance.md)`));
+      }
     }
   }
 

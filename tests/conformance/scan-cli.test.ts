@@ -75,4 +75,13 @@ describe('orch scan', () => {
     const none = await orch(['scan', r.root, '--baseline', join(r.root, 'none.json')]);
     expect([none.code, none.err]).toEqual([2, `orch: --baseline ${join(r.root, 'none.json')}: no such file (write one with orch scan --write-baseline ${join(r.root, 'none.json')})\n`]);
   });
+
+  it('is what orch drift --root reports on a foreign repo whose config enables no block', async () => {
+    const r = copy();
+    r.write('orch.conformance.json', '{"sources": ["."]}\n');
+    const { code, out } = await orch(['drift', '--root', r.root]);
+    expect(code).toBe(1);
+    expect(out).toContain('src/services/providers.ts:13:23  llm-sdk-call  sdk-call (@mistralai/mistralai: mistral.chat.complete): an LLM call-site; enable blocks.llm-inventory');
+    expect(out).toMatch(/orch drift: 93 findings \(0 blocks, 0 docs, 26 source files scanned/);
+  });
 });

@@ -9,7 +9,7 @@ import type { ResolvedHarnessConfig } from '../config/load.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { analyzeFiles, type AnalyzeJob, type AnalyzeOutput, type FileFinding } from './analyze-files.ts';
 import type { FindingKind } from './analyze.ts';
-import { listSourceFiles } from './files.ts';
+import { listRepoFiles } from './gitignore.ts';
 import { parseFile } from './parse.ts';
 import { mayMatter, prefilterTokens } from './prefilter.ts';
 import { createModuleResolver, readPathAliases } from './resolve-module.ts';
@@ -38,7 +38,7 @@ export interface ScanOptions {
 
 export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {}): ScanResult {
   const root = config.root;
-  const files = options.files ? [...options.files] : listSourceFiles(root, config);
+  const files = options.files ? [...options.files] : listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
   const problems: Diagnostic[] = [];
   if (files.length === 0) {
     problems.push(diagnostic('orch.conformance.json', 1, 1, 'no-files-scanned', `no source file found under ${config.sources.join(', ')} with extensions ${config.extensions.join(' ')}`));
