@@ -11,7 +11,7 @@ import { belowGoals, LABELLED_KINDS, readLabels, score } from '../../scripts/ben
 import { REPO_ROOT } from './helpers.ts';
 
 const CORPUS = join(REPO_ROOT, 'fixtures/llm-corpus');
-const scan = scanDirectory(CORPUS);
+const scan = await scanDirectory(CORPUS);
 const labelled = new Set<string>(LABELLED_KINDS);
 
 describe('the scanner on the labelled corpus', () => {

@@ -3,9 +3,8 @@
 // Exit 0 clean (or every finding in the baseline), 1 when a finding is not in the baseline, 2 bad input.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { newFindings, readBaseline, writeBaseline } from '../../conformance/scan/baseline.ts';
 import { renderScanJson, renderScanText, toScanSarif } from '../../conformance/scan/render.ts';
-import { scanDirectory } from '../../conformance/scan/standalone.ts';
+import { newFindings, scanDirectory } from '../../conformance/scan/standalone.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 
@@ -30,17 +29,19 @@ export function registerScan(program: Command): void {
     .option('--sarif', 'print SARIF 2.1.0')
     .option('--baseline <file>', 'fail only on findings whose id is not in this baseline')
     .option('--write-baseline <file>', 'write every current finding to this baseline and exit 0')
-    .action((dir: string, flags: ScanFlags) => {
+    .action(async (dir: string, flags: ScanFlags) => {
       if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
       if (flags.baseline && flags.writeBaseline) throw new InvalidInputError('--baseline and --write-baseline cannot be used together: write the baseline first, then scan against it');
-      const baseline = flags.baseline ? readBaseline(flags.baseline) : null;
-      const scan = scanDirectory(dir);
-      if (flags.writeBaseline) {
-        writeBaseline(flags.writeBaseline, scan.findings);
+      // The baseline module (and zod) loads only when a baseline is used.
+      const baselines = flags.baseline || flags.writeBaseline ? await import('../../conformance/scan/baseline.ts') : null;
+      const baseline = flags.baseline && baselines ? baselines.readBaseline(flags.baseline) : null;
+      const scan = await scanDirectory(dir);
+      if (flags.writeBaseline && baselines) {
+        baselines.writeBaseline(flags.writeBaseline, scan.findings);
         process.stderr.write(`orch scan: wrote ${flags.writeBaseline} (${newFindings(scan.findings, null).length} findings)\n`);
         throw new ExitSignal(EXIT.ok);
       }
-      const failing = new Set(newFindings(scan.findings, baseline));
+      const failing = new Set(newFindings(scan.findings, baseline ? new Set(baseline.findings.map((f) => f.id)) : null));
       const out = flags.sarif ? `${JSON.stringify(toScanSarif(scan, failing, baseline !== null, orchVersion()), null, 2)}\n` : flags.json ? renderScanJson(scan) : renderScanText(scan, failing, baseline !== null);
       process.stdout.write(out);
       throw new ExitSignal(failing.size === 0 ? EXIT.ok : EXIT.fault);

@@ -3,7 +3,8 @@
 // transport's own body is the transport itself and is exempt. What counts as an SDK call is read
 // from the rules table (rules/sdks.ts): constructing a client, a model handle or a prompt is not
 // a call; the methods that send a request are. One finding per call expression.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 import { exportPath, resolveCallee, unwrap, type CalleeContext, type Target } from './callee.ts';
 import { createFacts, isTypeOnly, lookupName, reaching, recordNode, type FileFacts } from './scopes.ts';
 import { buildImportTable, loadedModule } from './imports.ts';
@@ -76,10 +77,10 @@ const ROLE_PROPERTIES = new Set(['role', 'agent']);
  * String literals among a call's arguments (also inside object and array literals, never inside
  * functions), and separately the values of `role:` / `agent:` properties.
  */
-function argumentLiterals(args: readonly ts.Expression[]): { literals: string[]; roles: string[] } {
+function argumentLiterals(args: readonly TS.Expression[]): { literals: string[]; roles: string[] } {
   const literals: string[] = [];
   const roles: string[] = [];
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) {
       literals.push(n.text);
     } else if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ROLE_PROPERTIES.has(n.name.text) && ts.isStringLiteralLike(n.initializer)) {
@@ -94,14 +95,14 @@ function argumentLiterals(args: readonly ts.Expression[]): { literals: string[];
 
 const FIRST_STATEMENT = SK.FirstStatement;
 const LAST_STATEMENT = SK.LastStatement;
-const isStatement = (n: ts.Node) => n.kind >= FIRST_STATEMENT && n.kind <= LAST_STATEMENT;
+const isStatement = (n: TS.Node) => n.kind >= FIRST_STATEMENT && n.kind <= LAST_STATEMENT;
 
 /** A call seen during the walk, resolved once every declaration of the file is known. */
 interface PendingCall {
-  readonly node: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression;
+  readonly node: TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression;
   readonly chain: readonly string[];
-  readonly scopes: readonly ts.Node[];
-  readonly stmt: ts.Node;
+  readonly scopes: readonly TS.Node[];
+  readonly stmt: TS.Node;
 }
 
 /** Does calling this candidate send a request to a model? The SDK id when it does. */
@@ -119,7 +120,7 @@ function sendsTo(t: Target, ctx: CalleeContext): string | null {
 }
 
 /** Properties of an HTTP request's options object that hold its URL. */
-function urlProperty(obj: ts.ObjectLiteralExpression): ts.Expression | null {
+function urlProperty(obj: TS.ObjectLiteralExpression): TS.Expression | null {
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === 'url') return p.initializer;
     if (ts.isShorthandPropertyAssignment(p) && p.name.text === 'url') return p.name;
@@ -129,7 +130,7 @@ function urlProperty(obj: ts.ObjectLiteralExpression): ts.Expression | null {
 
 const isLlmEnv = (name: string) => LLM_ENV_URL.test(name);
 
-export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAnalysis {
+export function analyzeFile(sf: TS.SourceFile, options: AnalyzeOptions): FileAnalysis {
   const imports = buildImportTable(sf);
   const facts: FileFacts = createFacts();
   const isSdk = options.isSdk;
@@ -146,9 +147,9 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
   const found: Array<RawFinding & { readonly pos: number }> = [];
   const taken = new Set<number>();
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos);
-  const firstLine = (node: ts.Node) => node.getText(sf).split('\n')[0]?.slice(0, 80) ?? '';
+  const firstLine = (node: TS.Node) => node.getText(sf).split('\n')[0]?.slice(0, 80) ?? '';
   // Lines, symbols and statement lines are computed only for findings: most nodes have none.
-  const push = (kind: FindingKind, node: ts.Node, chain: readonly string[], stmt: ts.Node, detail: string, sdk: string | null, callee: string, args?: ReturnType<typeof argumentLiterals>) => {
+  const push = (kind: FindingKind, node: TS.Node, chain: readonly string[], stmt: TS.Node, detail: string, sdk: string | null, callee: string, args?: ReturnType<typeof argumentLiterals>) => {
     const pos = node.getStart(sf);
     if (taken.has(pos)) return;
     taken.add(pos);
@@ -159,7 +160,7 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
   };
 
   /** The values a name may hold at a use, as seen from `scopes`. */
-  const lookupFrom = (scopes: readonly ts.Node[]): ValueLookup => (id) => {
+  const lookupFrom = (scopes: readonly TS.Node[]): ValueLookup => (id) => {
     const hit = lookupName(facts.scopes, scopes, id.text);
     if (!hit) return [];
     const d = hit.decl;
@@ -172,7 +173,7 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
   const checkSdkUses = options.localTransport === null;
   const valueNames = new Set<string>();
 
-  const spawn = (form: CommandForm, args: readonly ts.Expression[], call: PendingCall, calleeText: string) => {
+  const spawn = (form: CommandForm, args: readonly TS.Expression[], call: PendingCall, calleeText: string) => {
     const lookup = lookupFrom(call.scopes);
     const arg = args[0];
     const text = arg === undefined ? null : staticText(arg, lookup);
@@ -186,7 +187,7 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
   };
 
   /** An HTTP request: its URL candidates decide between llm-fetch, unresolved-fetch and nothing. */
-  const request = (t: Extract<Target, { kind: 'http' }>, args: readonly ts.Expression[], call: PendingCall, calleeText: string) => {
+  const request = (t: Extract<Target, { kind: 'http' }>, args: readonly TS.Expression[], call: PendingCall, calleeText: string) => {
     const lookup = lookupFrom(call.scopes);
     const first = args[0] ? unwrap(args[0]) : undefined;
     const urlExpr = first && ts.isObjectLiteralExpression(first) ? urlProperty(first) : first;
@@ -239,20 +240,20 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
       if (t.kind !== 'module') continue;
       const sp = spawnForm(t.module, t.path);
       // `execa({ cwd })` only binds options; the call of what it returns is the spawn.
-      const bindsOptions = args.length === 1 && ts.isObjectLiteralExpression(args[0] as ts.Expression);
+      const bindsOptions = args.length === 1 && ts.isObjectLiteralExpression(args[0] as TS.Expression);
       if (!sp || bindsOptions) continue;
-      spawn(tagged ? 'line' : sp.form, tagged ? [node.template as ts.Expression] : args, call, calleeText);
+      spawn(tagged ? 'line' : sp.form, tagged ? [node.template as TS.Expression] : args, call, calleeText);
       return;
     }
   };
 
   const calls: PendingCall[] = [];
-  const walk = (node: ts.Node, chain: readonly string[], scopes: readonly ts.Node[], stmt: ts.Node, inTransport: boolean): void => {
+  const walk = (node: TS.Node, chain: readonly string[], scopes: readonly TS.Node[], stmt: TS.Node, inTransport: boolean): void => {
     if (isTypeOnly(node)) return;
     const kind = node.kind;
     if (kind === SK.ImportDeclaration || kind === SK.ImportEqualsDeclaration) return;
     if (kind === SK.Identifier) {
-      valueNames.add((node as ts.Identifier).text);
+      valueNames.add((node as TS.Identifier).text);
       return;
     }
     const name = declarationName(node);
@@ -299,11 +300,11 @@ export function analyzeFile(sf: ts.SourceFile, options: AnalyzeOptions): FileAna
   return { findings, exports: options.collectExports ? exportedHandles(sf, ctx) : new Map() };
 }
 
-const hasExport = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === SK.ExportKeyword);
-const isDefault = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === SK.DefaultKeyword);
+const hasExport = (n: TS.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === SK.ExportKeyword);
+const isDefault = (n: TS.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === SK.DefaultKeyword);
 
 /** What the file exports that is an SDK handle, or a function returning one (a client getter). */
-function exportedHandles(sf: ts.SourceFile, ctx: CalleeContext): Map<string, Target[]> {
+function exportedHandles(sf: TS.SourceFile, ctx: CalleeContext): Map<string, Target[]> {
   const out = new Map<string, Target[]>();
   const top = [sf];
   const keep = (targets: readonly Target[]): Target[] => {

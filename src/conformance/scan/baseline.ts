@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InvalidInputError } from '../../errors.ts';
 import { FINDING_KINDS } from './analyze.ts';
-import type { ScanFinding } from './standalone.ts';
+import { NEVER_FAILS, type ScanFinding } from './standalone.ts';
 
 export const BASELINE_VERSION = 1;
 
@@ -20,9 +20,6 @@ const baselineSchema = z
   .strict();
 
 export type Baseline = z.output<typeof baselineSchema>;
-
-/** Kinds that never fail a scan: a call of the repo's own LLM transport is the allowed way. */
-export const NEVER_FAILS: ReadonlySet<string> = new Set(['transport-call']);
 
 export function baselineOf(findings: readonly ScanFinding[]): Baseline {
   return {
@@ -51,10 +48,4 @@ export function readBaseline(file: string): Baseline {
     throw new InvalidInputError(`--baseline ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}; expected { "version": ${BASELINE_VERSION}, "findings": [{ "id", "file", "kind", "sdk", "callee" }] } as written by --write-baseline`);
   }
   return parsed.data;
-}
-
-/** Findings that fail the scan: not in the baseline, and of a kind that can fail. */
-export function newFindings(findings: readonly ScanFinding[], baseline: Baseline | null): ScanFinding[] {
-  const known = new Set(baseline?.findings.map((f) => f.id) ?? []);
-  return findings.filter((f) => !NEVER_FAILS.has(f.kind) && !known.has(f.id));
 }

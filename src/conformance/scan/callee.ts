@@ -5,7 +5,8 @@
 // list of candidates. What an SDK export or handle gives is read from the rules table
 // (rules/sdks.ts); modules outside that table but in the configured SDK list are treated whole:
 // every call on them counts.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 import { exportRule, type SdkRules } from './rules/sdks.ts';
 import { httpClientOf } from './rules/http.ts';
 import { loadedModule, type ImportTable } from './imports.ts';
@@ -13,8 +14,8 @@ import { classOf, lookupName, reaching, type FileFacts } from './scopes.ts';
 
 /** A value whose text may be read later (an HTTP client's base URL). */
 export interface Value {
-  readonly expr: ts.Expression;
-  readonly chain: readonly ts.Node[];
+  readonly expr: TS.Expression;
+  readonly chain: readonly TS.Node[];
 }
 
 export type Target =
@@ -22,12 +23,12 @@ export type Target =
   | { readonly kind: 'instance'; readonly module: string; readonly rules: SdkRules | null; readonly handle: string; readonly path: readonly string[] }
   | { readonly kind: 'http'; readonly client: string; readonly path: readonly string[]; readonly base: readonly Value[] }
   | { readonly kind: 'transport' }
-  | { readonly kind: 'function'; readonly node: ts.Node }
+  | { readonly kind: 'function'; readonly node: TS.Node }
   /** A function of another module: calling it gives these (module-level client getters). */
   | { readonly kind: 'factory'; readonly gives: readonly Target[] };
 
 export interface CalleeContext {
-  readonly sf: ts.SourceFile;
+  readonly sf: TS.SourceFile;
   readonly imports: ImportTable;
   readonly facts: FileFacts;
   /** Is `path` of `module` (an export, or a namespace member) the transport? */
@@ -41,7 +42,7 @@ export interface CalleeContext {
   imported(module: string, name: string): readonly Target[];
 }
 
-export function unwrap(e: ts.Expression): ts.Expression {
+export function unwrap(e: TS.Expression): TS.Expression {
   let n = e;
   while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isAwaitExpression(n) || ts.isTypeAssertionExpression(n)) {
     n = n.expression;
@@ -49,7 +50,7 @@ export function unwrap(e: ts.Expression): ts.Expression {
   return n;
 }
 
-function memberName(e: ts.Expression): { object: ts.Expression; name: string } | null {
+function memberName(e: TS.Expression): { object: TS.Expression; name: string } | null {
   if (ts.isPropertyAccessExpression(e)) return { object: e.expression, name: e.name.text };
   if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return { object: e.expression, name: e.argumentExpression.text };
   return null;
@@ -83,7 +84,7 @@ function moduleTarget(ctx: CalleeContext, module: string, path: readonly string[
 }
 
 /** A handle of the SDK class a type names (`client: OpenAI`), or nothing. */
-function typed(type: ts.TypeNode, ctx: CalleeContext, chain: readonly ts.Node[]): Target[] {
+function typed(type: TS.TypeNode, ctx: CalleeContext, chain: readonly TS.Node[]): Target[] {
   if (!ts.isTypeReferenceNode(type)) return [];
   const name = type.typeName;
   const head = ts.isIdentifier(name) ? name : ts.isQualifiedName(name) && ts.isIdentifier(name.left) ? name.left : null;
@@ -103,7 +104,7 @@ function dedupe(list: Target[]): Target[] {
 }
 
 /** Resolve `expr` as seen from inside `chain` (innermost scope first, the file last). */
-export function resolveCallee(expr: ts.Expression, ctx: CalleeContext, chain: readonly ts.Node[], seen: Set<ts.Node> = new Set()): Target[] {
+export function resolveCallee(expr: TS.Expression, ctx: CalleeContext, chain: readonly TS.Node[], seen: Set<TS.Node> = new Set()): Target[] {
   const e = unwrap(expr);
   if (seen.has(e) || seen.size > 64) return [];
   seen.add(e);
@@ -114,7 +115,7 @@ export function resolveCallee(expr: ts.Expression, ctx: CalleeContext, chain: re
   }
 }
 
-function resolveInner(e: ts.Expression, ctx: CalleeContext, chain: readonly ts.Node[], seen: Set<ts.Node>): Target[] {
+function resolveInner(e: TS.Expression, ctx: CalleeContext, chain: readonly TS.Node[], seen: Set<TS.Node>): Target[] {
   if (ts.isIdentifier(e)) return resolveName(e, ctx, chain, seen);
   if (ts.isConditionalExpression(e)) return [...resolveCallee(e.whenTrue, ctx, chain, seen), ...resolveCallee(e.whenFalse, ctx, chain, seen)];
   if (ts.isBinaryExpression(e)) {
@@ -133,7 +134,7 @@ function resolveInner(e: ts.Expression, ctx: CalleeContext, chain: readonly ts.N
   return [];
 }
 
-function resolveName(e: ts.Identifier, ctx: CalleeContext, chain: readonly ts.Node[], seen: Set<ts.Node>): Target[] {
+function resolveName(e: TS.Identifier, ctx: CalleeContext, chain: readonly TS.Node[], seen: Set<TS.Node>): Target[] {
   const name = e.text;
   const found = lookupName(ctx.facts.scopes, chain, name);
   if (found) {
@@ -159,7 +160,7 @@ function resolveName(e: ts.Identifier, ctx: CalleeContext, chain: readonly ts.No
   return name === 'fetch' ? [{ kind: 'http', client: 'fetch', path: [], base: [] }] : [];
 }
 
-function resolveMember(object: ts.Expression, name: string, ctx: CalleeContext, chain: readonly ts.Node[], seen: Set<ts.Node>): Target[] {
+function resolveMember(object: TS.Expression, name: string, ctx: CalleeContext, chain: readonly TS.Node[], seen: Set<TS.Node>): Target[] {
   if (object.kind === ts.SyntaxKind.ThisKeyword) {
     const cls = classOf(chain);
     if (cls === null) return [];
@@ -201,10 +202,10 @@ function constructed(t: Target, ctx: CalleeContext): Target[] {
   return rule?.new ? [instance(t.module, rules, rule.new)] : [];
 }
 
-const ONLY_OPTIONS = (call: ts.CallExpression) => call.arguments.length === 1 && ts.isObjectLiteralExpression(call.arguments[0] as ts.Expression);
+const ONLY_OPTIONS = (call: TS.CallExpression) => call.arguments.length === 1 && ts.isObjectLiteralExpression(call.arguments[0] as TS.Expression);
 
 /** What calling a candidate returns (a handle from a factory, a client getter's client, ...). */
-function returned(t: Target, call: ts.CallExpression, ctx: CalleeContext, chain: readonly ts.Node[], seen: Set<ts.Node>): Target[] {
+function returned(t: Target, call: TS.CallExpression, ctx: CalleeContext, chain: readonly TS.Node[], seen: Set<TS.Node>): Target[] {
   switch (t.kind) {
     case 'instance': {
       if (t.rules === null) return [t];
@@ -245,7 +246,7 @@ function returned(t: Target, call: ts.CallExpression, ctx: CalleeContext, chain:
 }
 
 /** `baseURL` (axios), `prefixUrl` (got, ky), `prefix` (ky 1.x) of a client's options. */
-function baseOf(cfg: ts.ObjectLiteralExpression): ts.Expression | null {
+function baseOf(cfg: TS.ObjectLiteralExpression): TS.Expression | null {
   for (const p of cfg.properties) {
     if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && /^(baseURL|baseUrl|prefixUrl|prefix)$/.test(p.name.text)) return p.initializer;
   }

@@ -3,7 +3,8 @@
 // statements. Names bound by `require()` or `await import()` in a variable live in their
 // function's scope, and every `require()`/`import()` call is a module use: both are collected by
 // the one pass of scopes.ts. Type-only imports are marked: they never reach anything at run time.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 
 export interface Binding {
   readonly local: string;
@@ -16,7 +17,7 @@ export interface Binding {
 /** A place that loads a module: import declaration, require(), import(), re-export. */
 export interface ModuleUse {
   readonly module: string;
-  readonly node: ts.Node;
+  readonly node: TS.Node;
   readonly typeOnly: boolean;
 }
 
@@ -24,11 +25,11 @@ export interface ImportTable {
   readonly bindings: ReadonlyMap<string, Binding>;
   readonly uses: readonly ModuleUse[];
   /** The names one import declaration binds. */
-  bindingsOf(node: ts.Node): readonly Binding[];
+  bindingsOf(node: TS.Node): readonly Binding[];
 }
 
 /** The module a `require('m')` or `import('m')` call loads, or null. */
-export function loadedModule(node: ts.Node): string | null {
+export function loadedModule(node: TS.Node): string | null {
   let n = node;
   while (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
   if (!ts.isCallExpression(n)) return null;
@@ -40,7 +41,7 @@ export function loadedModule(node: ts.Node): string | null {
 }
 
 /** `require('m')`, `require('m').x`, `await import('m')`, `(await import('m')).x` as an initializer. */
-export function initializerModule(init: ts.Expression): { module: string; member: string | null } | null {
+export function initializerModule(init: TS.Expression): { module: string; member: string | null } | null {
   const direct = loadedModule(init);
   if (direct !== null) return { module: direct, member: null };
   if (ts.isPropertyAccessExpression(init)) {
@@ -51,10 +52,10 @@ export function initializerModule(init: ts.Expression): { module: string; member
 }
 
 /** Static imports and re-exports of the file's top level. */
-export function buildImportTable(sf: ts.SourceFile): ImportTable {
+export function buildImportTable(sf: TS.SourceFile): ImportTable {
   const bindings = new Map<string, Binding>();
   const uses: ModuleUse[] = [];
-  const byDecl = new Map<ts.Node, Binding[]>();
+  const byDecl = new Map<TS.Node, Binding[]>();
   let current: Binding[] = [];
   const add = (b: Binding) => {
     current.push(b);

@@ -2,7 +2,8 @@
 // head only), `'lit' + x`, `new URL('lit')`, and consts initialised with one of those. Anything
 // else is not a literal, and the finding is *unresolved*.
 import { launchedProgram, shellWords } from './commands.ts';
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 
 export interface StaticText {
   readonly text: string;
@@ -14,23 +15,23 @@ export interface StaticText {
 
 /** A value a name may hold: an expression, seen from a scope; `path` when destructured from it. */
 export interface NameValue {
-  readonly expr: ts.Expression;
+  readonly expr: TS.Expression;
   readonly lookup: ValueLookup;
   readonly path?: readonly string[];
 }
 
 /** The values a name may hold where it is used (several after branches or reassignment). */
-export type ValueLookup = (name: ts.Identifier) => readonly NameValue[];
+export type ValueLookup = (name: TS.Identifier) => readonly NameValue[];
 
 const MAX_TEXTS = 8;
 
 /** The name of the environment variable `process.env.X`, `process.env['X']`, `import.meta.env.X` reads. */
-export function envName(expr: ts.Expression): string | null {
+export function envName(expr: TS.Expression): string | null {
   const name = ts.isPropertyAccessExpression(expr) ? expr.name.text : ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression) ? expr.argumentExpression.text : null;
-  return name !== null && isEnvObject((expr as ts.PropertyAccessExpression).expression) ? name : null;
+  return name !== null && isEnvObject((expr as TS.PropertyAccessExpression).expression) ? name : null;
 }
 
-function isEnvObject(e: ts.Expression): boolean {
+function isEnvObject(e: TS.Expression): boolean {
   if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'env') return false;
   const o = e.expression;
   return (ts.isIdentifier(o) && (o.text === 'process' || o.text === 'Bun')) || (ts.isMetaProperty(o) && o.name.text === 'meta');
@@ -57,9 +58,9 @@ function concat(left: readonly (StaticText | null)[], right: () => readonly (Sta
  * `?:` alternatives, `new URL(path, base)`, names followed to their values, and URLs read from an
  * LLM environment variable (`configured`). `null` stands for a value that cannot be known.
  */
-export function staticTexts(expr: ts.Expression | undefined, lookup: ValueLookup, depth = 0, isLlmEnv: (name: string) => boolean = () => false): (StaticText | null)[] {
+export function staticTexts(expr: TS.Expression | undefined, lookup: ValueLookup, depth = 0, isLlmEnv: (name: string) => boolean = () => false): (StaticText | null)[] {
   if (!expr || depth > 10) return [null];
-  const again = (e: ts.Expression | undefined, l: ValueLookup = lookup) => staticTexts(e, l, depth + 1, isLlmEnv);
+  const again = (e: TS.Expression | undefined, l: ValueLookup = lookup) => staticTexts(e, l, depth + 1, isLlmEnv);
   if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return [{ text: expr.text, complete: true }];
   if (ts.isTemplateExpression(expr)) {
     let cur: (StaticText | null)[] = [{ text: expr.head.text, complete: true }];
@@ -106,7 +107,7 @@ export function staticTexts(expr: ts.Expression | undefined, lookup: ValueLookup
 }
 
 /** The one text of an expression when it has exactly one (commands: program names, argv). */
-export function staticText(expr: ts.Expression | undefined, lookup: ValueLookup): StaticText | null {
+export function staticText(expr: TS.Expression | undefined, lookup: ValueLookup): StaticText | null {
   const all = staticTexts(expr, lookup);
   return all.length === 1 ? (all[0] as StaticText | null) : (all.find((t) => t !== null) ?? null);
 }

@@ -3,7 +3,8 @@
 // and give every finding a key without line numbers.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ts as tsApi, type ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { ts as tsApi } from './ts.ts';
 import type { Target } from './callee.ts';
 import type { ResolvedHarnessConfig } from '../config/load.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';

@@ -5,7 +5,8 @@
 // candidate when branches or closures are involved. Also recorded: `this.x` values per class,
 // the return values of functions, and parameters typed with an imported class (`client: OpenAI`).
 // Recorded node by node during the one walk of analyze.ts.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 import { initializerModule } from './imports.ts';
 
 // The TypeScript namespace exposes its members through getters: read the hot ones once.
@@ -13,39 +14,39 @@ const { SyntaxKind: SK, isFunctionLike } = ts;
 
 /** One value a name (or `this.x`) may hold, and where it was given. */
 export interface Assignment {
-  readonly expr: ts.Expression;
+  readonly expr: TS.Expression;
   readonly pos: number;
   /** The scope chain at the assignment (innermost first), to resolve `expr` and to judge reach. */
-  readonly chain: readonly ts.Node[];
+  readonly chain: readonly TS.Node[];
 }
 
 export type Decl =
   /** A name bound to an export of a module: `const { spawn } = require('child_process')`. */
   | { readonly kind: 'binding'; readonly module: string; readonly imported: string }
   /** A variable: every value assigned to it, in source order. */
-  | { readonly kind: 'var'; readonly assigns: Assignment[]; readonly type: ts.TypeNode | null; readonly chain: readonly ts.Node[] }
+  | { readonly kind: 'var'; readonly assigns: Assignment[]; readonly type: TS.TypeNode | null; readonly chain: readonly TS.Node[] }
   /** A name destructured from a value: `const { chat } = client` (path ['chat']). */
-  | { readonly kind: 'member'; readonly expr: ts.Expression; readonly path: readonly string[]; readonly chain: readonly ts.Node[] }
+  | { readonly kind: 'member'; readonly expr: TS.Expression; readonly path: readonly string[]; readonly chain: readonly TS.Node[] }
   /** A local function: calling it gives what it returns. */
-  | { readonly kind: 'function'; readonly node: ts.Node }
+  | { readonly kind: 'function'; readonly node: TS.Node }
   /** A name we cannot follow: an untyped parameter, a class, an array pattern element. */
   | { readonly kind: 'opaque' };
 
-export type ScopeMap = ReadonlyMap<ts.Node, ReadonlyMap<string, Decl>>;
+export type ScopeMap = ReadonlyMap<TS.Node, ReadonlyMap<string, Decl>>;
 
 export interface FileFacts {
-  readonly scopes: Map<ts.Node, Map<string, Decl>>;
+  readonly scopes: Map<TS.Node, Map<string, Decl>>;
   /** Values of class properties and `this.x = ...` assignments, by class node and name. */
-  readonly thisProps: Map<ts.Node, Map<string, Assignment[]>>;
+  readonly thisProps: Map<TS.Node, Map<string, Assignment[]>>;
   /** Return values of functions (expression bodies included), by function node. */
-  readonly returns: Map<ts.Node, Assignment[]>;
+  readonly returns: Map<TS.Node, Assignment[]>;
   /** Typed parameter properties (`constructor(private client: OpenAI)`), by class node and name. */
-  readonly thisTypes: Map<ts.Node, Map<string, { type: ts.TypeNode; chain: readonly ts.Node[] }>>;
+  readonly thisTypes: Map<TS.Node, Map<string, { type: TS.TypeNode; chain: readonly TS.Node[] }>>;
 }
 
 /** Does this node open a scope of its own (a function with a body)? */
-export function opensScope(node: ts.Node): boolean {
-  return isFunctionLike(node) && (node as ts.FunctionLikeDeclaration).body !== undefined;
+export function opensScope(node: TS.Node): boolean {
+  return isFunctionLike(node) && (node as TS.FunctionLikeDeclaration).body !== undefined;
 }
 
 /** Nodes whose let/const/class declarations are local to them. */
@@ -58,13 +59,13 @@ for (let k = SK.FirstTypeNode; k <= SK.LastTypeNode; k++) TYPE_ONLY[k] = 1;
 TYPE_ONLY[SK.InterfaceDeclaration] = 1;
 TYPE_ONLY[SK.TypeAliasDeclaration] = 1;
 
-export function isTypeOnly(node: ts.Node): boolean {
+export function isTypeOnly(node: TS.Node): boolean {
   return TYPE_ONLY[node.kind] === 1;
 }
 
 const OPAQUE: Decl = Object.freeze({ kind: 'opaque' });
 
-function namesOf(name: ts.BindingName, out: string[] = []): string[] {
+function namesOf(name: TS.BindingName, out: string[] = []): string[] {
   if (ts.isIdentifier(name)) out.push(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) namesOf(el.name, out);
   return out;
@@ -74,20 +75,20 @@ export function createFacts(): FileFacts {
   return { scopes: new Map(), thisProps: new Map(), returns: new Map(), thisTypes: new Map() };
 }
 
-function declare(facts: FileFacts, scope: ts.Node, name: string, decl: Decl): void {
+function declare(facts: FileFacts, scope: TS.Node, name: string, decl: Decl): void {
   let m = facts.scopes.get(scope);
   if (!m) facts.scopes.set(scope, (m = new Map()));
   if (!m.has(name)) m.set(name, decl);
 }
 
 /** The innermost function (or the file) of a chain. */
-export function functionOf(chain: readonly ts.Node[]): ts.Node {
+export function functionOf(chain: readonly TS.Node[]): TS.Node {
   for (const n of chain) if (n.kind === SK.SourceFile || opensScope(n)) return n;
-  return chain[chain.length - 1] as ts.Node;
+  return chain[chain.length - 1] as TS.Node;
 }
 
 /** The innermost class of a chain, not crossing a `function` (which rebinds `this`). */
-export function classOf(chain: readonly ts.Node[]): ts.Node | null {
+export function classOf(chain: readonly TS.Node[]): TS.Node | null {
   for (const n of chain) {
     if (n.kind === SK.ClassDeclaration || n.kind === SK.ClassExpression) return n;
     if (n.kind === SK.FunctionDeclaration || n.kind === SK.FunctionExpression) return null;
@@ -95,12 +96,12 @@ export function classOf(chain: readonly ts.Node[]): ts.Node | null {
   return null;
 }
 
-function propertyKey(name: ts.PropertyName | undefined): string | null {
+function propertyKey(name: TS.PropertyName | undefined): string | null {
   if (!name) return null;
   return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : null;
 }
 
-function pushThis(facts: FileFacts, cls: ts.Node | null, name: string, a: Assignment): void {
+function pushThis(facts: FileFacts, cls: TS.Node | null, name: string, a: Assignment): void {
   if (cls === null) return;
   let m = facts.thisProps.get(cls);
   if (!m) facts.thisProps.set(cls, (m = new Map()));
@@ -109,7 +110,7 @@ function pushThis(facts: FileFacts, cls: ts.Node | null, name: string, a: Assign
   else m.set(name, [a]);
 }
 
-function variable(facts: FileFacts, node: ts.VariableDeclaration, chain: readonly ts.Node[], scope: ts.Node): void {
+function variable(facts: FileFacts, node: TS.VariableDeclaration, chain: readonly TS.Node[], scope: TS.Node): void {
   const loaded = node.initializer ? initializerModule(node.initializer) : null;
   if (loaded && ts.isIdentifier(node.name)) {
     declare(facts, scope, node.name.text, { kind: 'binding', module: loaded.module, imported: loaded.member ?? '*' });
@@ -139,30 +140,30 @@ function variable(facts: FileFacts, node: ts.VariableDeclaration, chain: readonl
  * Record what `node` declares, given the scope chain around it (innermost first), and return
  * whether the node opens a scope of its own (its children then live in it).
  */
-export function recordNode(facts: FileFacts, node: ts.Node, chain: readonly ts.Node[]): boolean {
-  const inner = chain[0] as ts.Node;
+export function recordNode(facts: FileFacts, node: TS.Node, chain: readonly TS.Node[]): boolean {
+  const inner = chain[0] as TS.Node;
   switch (node.kind) {
     case SK.VariableDeclarationList: {
       // Parent links are not set (the parse is lean), so `var` is told from the list's flags here.
-      const list = node as ts.VariableDeclarationList;
+      const list = node as TS.VariableDeclarationList;
       const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) === 0;
       for (const d of list.declarations) variable(facts, d, chain, isVar ? functionOf(chain) : inner);
       return false;
     }
     case SK.ClassDeclaration: {
-      const name = (node as ts.ClassDeclaration).name;
+      const name = (node as TS.ClassDeclaration).name;
       if (name) declare(facts, inner, name.text, OPAQUE);
       return true;
     }
     case SK.PropertyDeclaration: {
-      const p = node as ts.PropertyDeclaration;
+      const p = node as TS.PropertyDeclaration;
       const key = propertyKey(p.name);
       if (key !== null && p.initializer) pushThis(facts, classOf(chain), key, { expr: p.initializer, pos: p.pos, chain });
       else if (key !== null && p.type) setThisType(facts, classOf(chain), key, p.type, chain);
       return false;
     }
     case SK.BinaryExpression: {
-      const b = node as ts.BinaryExpression;
+      const b = node as TS.BinaryExpression;
       if (b.operatorToken.kind !== SK.EqualsToken) return false;
       const left = b.left;
       if (ts.isPropertyAccessExpression(left) && left.expression.kind === SK.ThisKeyword) {
@@ -174,14 +175,14 @@ export function recordNode(facts: FileFacts, node: ts.Node, chain: readonly ts.N
       return false;
     }
     case SK.ReturnStatement: {
-      const r = node as ts.ReturnStatement;
+      const r = node as TS.ReturnStatement;
       if (r.expression) addReturn(facts, functionOf(chain), { expr: r.expression, pos: r.pos, chain });
       return false;
     }
     default: {
       if (BLOCK_SCOPES[node.kind] === 1) return true;
       if (!opensScope(node)) return false;
-      const fn = node as ts.FunctionLikeDeclaration;
+      const fn = node as TS.FunctionLikeDeclaration;
       const own = [node, ...chain];
       for (const p of fn.parameters) {
         if (ts.isIdentifier(p.name) && p.type && ts.isTypeReferenceNode(p.type)) {
@@ -199,21 +200,21 @@ export function recordNode(facts: FileFacts, node: ts.Node, chain: readonly ts.N
   }
 }
 
-function setThisType(facts: FileFacts, cls: ts.Node | null, name: string, type: ts.TypeNode, chain: readonly ts.Node[]): void {
+function setThisType(facts: FileFacts, cls: TS.Node | null, name: string, type: TS.TypeNode, chain: readonly TS.Node[]): void {
   if (cls === null) return;
   let m = facts.thisTypes.get(cls);
   if (!m) facts.thisTypes.set(cls, (m = new Map()));
   m.set(name, { type, chain });
 }
 
-function addReturn(facts: FileFacts, fn: ts.Node, a: Assignment): void {
+function addReturn(facts: FileFacts, fn: TS.Node, a: Assignment): void {
   const list = facts.returns.get(fn);
   if (list) list.push(a);
   else facts.returns.set(fn, [a]);
 }
 
 /** The declaration `name` refers to from inside `chain` (innermost scope first), and its scope. */
-export function lookupName(scopes: ScopeMap, chain: readonly ts.Node[], name: string): { decl: Decl; scope: ts.Node } | undefined {
+export function lookupName(scopes: ScopeMap, chain: readonly TS.Node[], name: string): { decl: Decl; scope: TS.Node } | undefined {
   for (const scope of chain) {
     const decl = scopes.get(scope)?.get(name);
     if (decl) return { decl, scope };
@@ -227,7 +228,7 @@ export function lookupName(scopes: ScopeMap, chain: readonly ts.Node[], name: st
  * in straight-line code (same function, in a block around the use). Assignments in other
  * functions (closures, callbacks) are candidates wherever they are.
  */
-export function reaching(assigns: readonly Assignment[], pos: number, chain: readonly ts.Node[]): Assignment[] {
+export function reaching(assigns: readonly Assignment[], pos: number, chain: readonly TS.Node[]): Assignment[] {
   const fn = functionOf(chain);
   const out: Assignment[] = [];
   for (let i = assigns.length - 1; i >= 0; i--) {
@@ -235,7 +236,7 @@ export function reaching(assigns: readonly Assignment[], pos: number, chain: rea
     const sameFn = functionOf(a.chain) === fn;
     if (sameFn && a.pos >= pos) continue;
     out.push(a);
-    if (sameFn && chain.includes(a.chain[0] as ts.Node)) break;
+    if (sameFn && chain.includes(a.chain[0] as TS.Node)) break;
   }
   return out;
 }

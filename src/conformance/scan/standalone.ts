@@ -3,8 +3,8 @@
 // stable id (`file#symbol:kind:ordinal`, no line number) for baselines.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HARNESS_CONFIG_FILE } from '../config/defaults.ts';
-import { loadHarnessConfig, resolveHarnessConfig, type ResolvedHarnessConfig } from '../config/load.ts';
+import { DEFAULT_AGENT_CLIS, DEFAULT_EXTENSIONS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS, HARNESS_CONFIG_FILE } from '../config/defaults.ts';
+import type { ResolvedHarnessConfig } from '../config/load.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { FindingKind } from './analyze.ts';
@@ -35,21 +35,45 @@ export interface DirectoryScan {
   readonly configured: boolean;
 }
 
-/** The harness config of `root` when it has one, else the defaults with every folder as a source. */
-export function scanConfig(root: string): { config: ResolvedHarnessConfig; configured: boolean } {
-  if (existsSync(join(root, HARNESS_CONFIG_FILE))) return { config: loadHarnessConfig(root), configured: true };
-  return { config: resolveHarnessConfig(root, { sources: ['.'] }), configured: false };
+/** The defaults of the harness config with every folder as a source (no validation to load). */
+export function defaultScanConfig(root: string): ResolvedHarnessConfig {
+  return Object.freeze({
+    root,
+    docs: 'docs',
+    sources: ['.'],
+    ignore: [],
+    extensions: DEFAULT_EXTENSIONS,
+    transport: { tag: 'llmTransport', symbol: null },
+    llm: { sdks: DEFAULT_LLM_SDKS, agentClis: DEFAULT_AGENT_CLIS, hosts: DEFAULT_LLM_HOSTS },
+    model: {},
+    blocks: new Map(),
+  });
+}
+
+/** The harness config of `root` when it has one (loaded only then), else the defaults. */
+export async function scanConfig(root: string): Promise<{ config: ResolvedHarnessConfig; configured: boolean }> {
+  if (!existsSync(join(root, HARNESS_CONFIG_FILE))) return { config: defaultScanConfig(root), configured: false };
+  const { loadHarnessConfig } = await import('../config/load.ts');
+  return { config: loadHarnessConfig(root), configured: true };
+}
+
+/** Kinds that never fail a scan: a call of the repo's own LLM transport is the allowed way. */
+export const NEVER_FAILS: ReadonlySet<string> = new Set(['transport-call']);
+
+/** Findings that fail the scan: of a kind that can fail, and not among the accepted ids. */
+export function newFindings(findings: readonly ScanFinding[], accepted: ReadonlySet<string> | null): ScanFinding[] {
+  return findings.filter((f) => !NEVER_FAILS.has(f.kind) && !(accepted?.has(f.id) ?? false));
 }
 
 export function toScanFinding(f: Finding): ScanFinding {
   return { file: f.file, line: f.line, column: f.column, kind: f.kind, sdk: f.sdk, callee: f.callee, id: f.key };
 }
 
-export function scanDirectory(dir: string): DirectoryScan {
+export async function scanDirectory(dir: string): Promise<DirectoryScan> {
   const started = performance.now();
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InvalidInputError(`${dir}: not a directory (orch scan takes the folder of a JS/TS repo)`);
-  const { config, configured } = scanConfig(root);
+  const { config, configured } = await scanConfig(root);
   const files = listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
   const result = scanRepo(config, { files });
   return {
