@@ -112,12 +112,11 @@ async function benchSet(name: string, root: string, runs: number, astGrepHome: s
       // orch-inventory-ignore: runs the ast-grep comparison script with the current Node, never an agent
       const r = await execa(process.execPath, [childFile, astGrepHome, listFile, ruleFile]);
       const out = JSON.parse(r.stdout) as { files: number; matches: number };
-      if (out.files !== files.length) throw new Error(`ast-grep read ${out.files} files, the set has ${files.length}`);
-      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (fresh process)`] = `plain Node; ${out.matches} matches (by name, no resolution)`;
+      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (fresh process)`] = `plain Node; ${out.matches} matches in ${out.files} files (by name, no resolution)`;
     }],
     [`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (in-process)`, async () => {
       const out = await astGrepInProcess(astGrep, groups, matcher);
-      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (in-process)`] = `${out.files} files, ${out.matches} matches`;
+      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (in-process)`] = `${out.matches} matches in ${out.files} files`;
     }],
   ];
   // A warm-up round, not counted: disk caches, the tsx transform cache, ast-grep's install.

@@ -48,7 +48,12 @@ async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockI
   return all;
 }
 
-export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftReport> {
+export interface CheckOptions {
+  /** Doc texts that stand in for the files on disk (path relative to the root -> text). */
+  readonly docOverrides?: ReadonlyMap<string, string>;
+}
+
+export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOptions = {}): Promise<DriftReport> {
   let scan: ScanResult | undefined;
   const ctx: BlockContext = {
     root: config.root,
@@ -58,7 +63,7 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
   };
   const out: Diagnostic[] = [];
   const repairs: Repair[] = [];
-  const docs = readDocs(config.root, config.docs);
+  const docs = readDocs(config.root, config.docs, options.docOverrides);
   const instances = await instancesOf(ctx, out);
 
   for (const inst of instances) {

@@ -66,7 +66,8 @@ for (const [lang, paths] of Object.entries(groups)) {
   if (paths.length === 0) continue;
   files += await findInFiles(Lang[lang], { paths, matcher }, (err, nodes) => { if (err) throw err; delivered++; matches += nodes.length; });
 }
-// findInFiles resolves before every per-file callback has been delivered: wait for them all.
+// findInFiles resolves with the number of files that matched, before every per-file callback has
+// been delivered: wait for them all.
 while (delivered < files) await new Promise((r) => setImmediate(r));
 process.stdout.write(JSON.stringify({ files, matches, ms: performance.now() - t0 }));
 `;
