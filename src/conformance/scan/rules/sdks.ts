@@ -246,6 +246,10 @@ export function rulesTable(): Array<{ sdk: string; packages: string[]; makes: st
     const makes = [
       ...Object.entries(r.exports).filter(([, e]) => e.call !== 'send').map(([name, e]) => `${e.new ? `new ${name}()` : e.call ? `${name}()` : name} -> ${e.new ?? e.call ?? e.value}`),
       ...(r.patterns ?? []).map((p) => `${p.rule.new ? 'new ' : ''}/${p.match.source}/${p.rule.call ? '()' : ''} -> ${p.rule.new ?? p.rule.call ?? p.rule.value}${p.in ? ` (in ${p.in.join(', ')})` : ''}`),
+      ...Object.entries(r.handles).flatMap(([type, h]) => [
+        ...(h.call ? [`${type}() -> ${h.call}`] : []),
+        ...Object.entries(h.returns ?? {}).map(([path, to]) => `${type}.${path}() -> ${to}`),
+      ]),
     ];
     const sends = [
       ...Object.entries(r.exports).filter(([, e]) => e.call === 'send').map(([name]) => `${name}()`),
