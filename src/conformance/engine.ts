@@ -11,6 +11,7 @@ import { readDocs } from './docs.ts';
 import { errorMessage } from '../errors.ts';
 import type { DocBlock } from './markdown/blocks.ts';
 import { createModelLoader } from './model/loader.ts';
+import { qgChecksShape, rolesShape, verdictKeysShape } from './model/shapes.ts';
 import { scanRepo, type ScanResult } from './scan/scan.ts';
 
 /** A repair `--write` can make: a block body, a missing block, or a whole companion file. */
@@ -34,6 +35,42 @@ export interface DriftReport {
 
 /** How the scan's findings are reported when the llm-inventory block is not enabled. */
 const STANDALONE_RULES: Partial<Record<string, RuleId>> = { 'sdk-import': 'llm-sdk-import', 'sdk-call': 'llm-sdk-call', 'agent-spawn': 'agent-cli-spawn', 'llm-fetch': 'llm-api-fetch' };
+
+/**
+ * Registries that must agree before any block is written from them: every verdict key a role or
+ * a gate check names is a key of the verdict-key registry. When they disagree, the blocks derived
+ * from them would be half true (a role card without verdict lines), so nothing is written.
+ */
+async function registryConflicts(ctx: BlockContext): Promise<Diagnostic[]> {
+  const { model } = ctx;
+  if (!model.has('verdictKeys') || (!model.has('roles') && !model.has('qgChecks'))) return [];
+  const out: Diagnostic[] = [];
+  try {
+    const keys = await model.get('verdictKeys', verdictKeysShape);
+    const known = Object.keys(keys);
+    const where = `${model.fileOf('verdictKeys')} (${ctx.config.model.verdictKeys?.split('#')[1] ?? 'verdictKeys'})`;
+    if (model.has('roles')) {
+      for (const r of await model.get('roles', rolesShape)) {
+        if (r.verdictKey !== null && !known.includes(r.verdictKey)) {
+          out.push(diagnostic(model.fileOf('roles'), 1, 1, 'registry-conflict', `role ${r.role} names verdict key "${r.verdictKey}", which ${where} does not have (it has: ${known.join(', ')}); the registries disagree: rename the key in both. --write writes nothing until they agree`));
+        }
+      }
+    }
+    if (model.has('qgChecks')) {
+      for (const [transition, checks] of Object.entries(await model.get('qgChecks', qgChecksShape))) {
+        for (const c of checks) {
+          const key = typeof c === 'string' ? null : (c.verdictKey ?? null);
+          if (key !== null && !known.includes(key)) {
+            out.push(diagnostic(model.fileOf('qgChecks'), 1, 1, 'registry-conflict', `gate check ${typeof c === 'string' ? c : c.id} of ${transition} consumes verdict key "${key}", which ${where} does not have (it has: ${known.join(', ')}); the registries disagree: rename the key in both. --write writes nothing until they agree`));
+          }
+        }
+      }
+    }
+  } catch {
+    // A registry that cannot be loaded is reported by the blocks that read it (block-source).
+  }
+  return out;
+}
 
 async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockInstance[]> {
   const all: BlockInstance[] = [];
@@ -124,10 +161,13 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
     out.push(diagnostic(b.file, b.line, 1, 'block-unknown', `orch:${b.name}: ${why}`));
   }
 
+  // Half a truth is worse than none: with registries in conflict, no repair is offered.
+  const conflicts = await registryConflicts(ctx);
+  out.push(...conflicts);
   const s = scan as ScanResult | undefined;
   return {
     diagnostics: sortDiagnostics(out),
-    repairs,
+    repairs: conflicts.length > 0 ? [] : repairs,
     stats: { blocks: instances.length, docs: docs.texts.size, filesScanned: s?.filesScanned ?? 0, filesParsed: s?.filesParsed ?? 0 },
   };
 }

@@ -41,6 +41,7 @@ export const RULES = {
   'inventory-class': 'A class in the inventory disagrees with the avoidable-LLM-control-path predicate.',
   'marker-unresolved': 'A regression marker names a symbol that its file does not define.',
   'no-files-scanned': 'The scanner found no source file to scan: the source folders are wrong.',
+  'registry-conflict': 'Two registries disagree (a verdict key renamed in one only): --write refuses to write blocks from them.',
 } as const;
 
 export type RuleId = keyof typeof RULES;
