@@ -1,5 +1,6 @@
 // --write never writes half a truth: a verdict key renamed in one registry only is a conflict that
-// names both sides, and nothing is written (no role card without verdict lines).
+// names both sides, and nothing is written (no role card without verdict lines). And a raw
+// process.env.ORCH_* read outside the config registry is a config finding.
 import { afterEach, describe, expect, it } from 'vitest';
 import { driftJson, show, tempRepos } from './helpers.ts';
 
@@ -21,5 +22,18 @@ describe('registries in conflict', () => {
     ]);
     expect(repo.read('docs/agents/reviewer.md')).toBe(card);
     expect(repo.read('docs/architecture/pipeline.md')).toBe(pipeline);
+  });
+});
+
+describe('raw ORCH_* reads', () => {
+  it('are config findings outside the registry, never inside strings', async () => {
+    const repo = repos.fresh();
+    repo.write('src/feature/flags.ts', "export const home = process.env.ORCH_HOME ?? '.orch';\nconst { ORCH_LOG_LEVEL: level } = process.env;\nexport const note = 'process.env.ORCH_IN_A_STRING';\nexport const other = process.env.HOME;\nexport { level };\n");
+    const run = await driftJson(repo.root);
+    expect(show(run.diagnostics.filter((d) => d.ruleId === 'config-raw-env'))).toEqual([
+      'src/feature/flags.ts:1 config-raw-env reads ORCH_HOME from process.env directly; ORCH_* settings are read through the config registry (src/config/keys.ts) and its loader, which validate them and give their defaults',
+      'src/feature/flags.ts:2 config-raw-env reads ORCH_LOG_LEVEL from process.env directly; ORCH_* settings are read through the config registry (src/config/keys.ts) and its loader, which validate them and give their defaults',
+    ]);
+    expect(run.code).toBe(1);
   });
 });
