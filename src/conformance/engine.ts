@@ -1,6 +1,7 @@
 // The drift check of one repo: derive every enabled block from code, find its copy in the docs,
 // compare both ways, and collect the code-side findings. Returns findings and repairs as data;
 // writing the repairs is apply.ts's job.
+import { execFileSync } from 'node:child_process';
 import { HARNESS_CONFIG_FILE } from './config/defaults.ts';
 import type { ResolvedHarnessConfig } from './config/load.ts';
 import { BLOCK_FAMILIES } from './blocks/registry.ts';
@@ -9,7 +10,8 @@ import type { BlockContext, BlockInstance } from './blocks/types.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic, type RuleId } from './diagnostics/diagnostic.ts';
 import { readDocs } from './docs.ts';
 import { errorMessage } from '../errors.ts';
-import type { DocBlock } from './markdown/blocks.ts';
+import { extractBlocks, type DocBlock } from './markdown/blocks.ts';
+import { renderFencedBlock } from './markdown/splice.ts';
 import { createModelLoader } from './model/loader.ts';
 import { qgChecksShape, rolesShape, verdictKeysShape } from './model/shapes.ts';
 import { scanRepo, type ScanResult } from './scan/scan.ts';
@@ -18,6 +20,8 @@ import { scanRepo, type ScanResult } from './scan/scan.ts';
 export type Repair =
   | { readonly kind: 'block'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string; readonly block: DocBlock }
   | { readonly kind: 'append'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string }
+  /** A deleted block put back at offset `at` of its doc (where git HEAD had it). */
+  | { readonly kind: 'insert'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string; readonly at: number }
   | { readonly kind: 'file'; readonly file: string; readonly text: string };
 
 export interface DriftStats {
@@ -72,6 +76,28 @@ async function registryConflicts(ctx: BlockContext): Promise<Diagnostic[]> {
   return out;
 }
 
+/**
+ * Where a deleted block belongs in `text`: the offset right after the lines that preceded it in
+ * git HEAD's copy of the doc, when those lines occur exactly once now. Null otherwise.
+ */
+function placeOf(root: string, doc: string, name: string, text: string): number | null {
+  let old: string;
+  try {
+    old = execFileSync('git', ['-C', root, 'show', `HEAD:${doc}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+  const was = extractBlocks(old, doc).find((b) => b.name === name);
+  if (!was) return null;
+  const before = old.slice(0, was.fenceStart).replace(/\s+$/, '');
+  const lines = before.split('\n');
+  const anchor = lines.slice(-2).join('\n');
+  if (anchor.trim() === '') return null;
+  const first = text.indexOf(anchor);
+  if (first === -1 || text.indexOf(anchor, first + 1) !== -1) return null;
+  return first + anchor.length;
+}
+
 async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockInstance[]> {
   const all: BlockInstance[] = [];
   for (const family of BLOCK_FAMILIES) {
@@ -121,8 +147,21 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
     const copies = docs.blocks.filter((b) => b.name === inst.name);
     const home = copies.find((b) => b.file === inst.doc) ?? copies[0];
     if (!home) {
-      out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}${docs.texts.has(inst.doc) ? '' : ' (the file does not exist)'}; add the block below, or run orch drift --write`));
-      repairs.push({ kind: 'append', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body });
+      const text = docs.texts.get(inst.doc);
+      if (text === undefined || text.trim() === '') {
+        out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}${text === undefined ? ' (the file does not exist)' : ''}; add the block below, or run orch drift --write`));
+        repairs.push({ kind: 'append', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body });
+        continue;
+      }
+      // A deleted block goes back where it was (found in git HEAD), never at the file's end.
+      const at = placeOf(config.root, inst.doc, inst.name, text);
+      if (at !== null) {
+        const line = text.slice(0, at).split('\n').length;
+        out.push(diagnostic(inst.doc, line, 1, 'block-missing', `${label} is missing from ${inst.doc}; it was after line ${line - 1} in git HEAD: add the block below there, or run orch drift --write`));
+        repairs.push({ kind: 'insert', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body, at });
+      } else {
+        out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}, and --write cannot tell where it belongs (it is not in git HEAD's copy, or the text before it changed): paste this block where it belongs, or put an empty fence there and run orch drift --write to fill it:\n${renderFencedBlock(inst.name, inst.lang, derived.body).trimEnd()}`));
+      }
       continue;
     }
     for (const extra of copies.filter((b) => b !== home)) {

@@ -37,3 +37,20 @@ describe('raw ORCH_* reads', () => {
     expect(run.code).toBe(1);
   });
 });
+
+describe('a deleted block', () => {
+  it('is not appended at the end when --write cannot tell where it belongs: it says so and writes nothing there', async () => {
+    const repo = repos.fresh();
+    const text = repo.read('docs/architecture/regression-markers.md');
+    const fence = text.indexOf('```yaml orch:regression-markers');
+    const end = text.indexOf('```\n', fence + 3) + 4;
+    const without = text.slice(0, fence) + text.slice(end);
+    repo.write('docs/architecture/regression-markers.md', without);
+    const run = await driftJson(repo.root, ['--write']);
+    expect(run.written).not.toContain('docs/architecture/regression-markers.md');
+    expect(repo.read('docs/architecture/regression-markers.md')).toBe(without);
+    const missing = run.diagnostics.find((d) => d.ruleId === 'block-missing');
+    expect(missing?.message).toContain('orch:regression-markers is missing from docs/architecture/regression-markers.md, and --write cannot tell where it belongs');
+    expect(missing?.message).toContain('\n```yaml orch:regression-markers\n');
+  });
+});

@@ -16,7 +16,7 @@ import type { VFile } from 'vfile';
 import { HARNESS_CONFIG_FILE } from '../config/defaults.ts';
 import { loadHarnessConfig } from '../config/load.ts';
 import { checkDrift, type DriftReport } from '../engine.ts';
-import { appendBlock, rewriteBlocks, type BlockRewrite } from '../markdown/splice.ts';
+import { repairedText } from '../apply.ts';
 
 export interface RemarkOrchDriftOptions {
   /** The repo root; default: found upwards from the document. */
@@ -44,11 +44,7 @@ function reportFor(root: string, rel: string, text: string): Promise<DriftReport
 
 /** The document repaired: what `orch drift --write` would write to it. */
 function repaired(report: DriftReport, rel: string, text: string): string {
-  const mine = report.repairs.filter((r) => r.file === rel);
-  const rewrites: BlockRewrite[] = mine.flatMap((r) => (r.kind === 'block' ? [{ block: r.block, body: r.body, lang: r.lang }] : []));
-  let out = rewriteBlocks(text, rewrites);
-  for (const r of mine) if (r.kind === 'append') out = appendBlock(out, r.name, r.lang, r.body);
-  return out;
+  return repairedText(text, report.repairs.filter((r) => r.file === rel && r.kind !== 'file'));
 }
 
 export default function remarkOrchDrift(this: Processor, options: RemarkOrchDriftOptions = {}) {
