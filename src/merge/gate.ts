@@ -3,6 +3,7 @@
 // the base by fast-forward / compare-and-swap (after a push without force when configured).
 // Every path ends in a MergeAttempt; routing it is route.ts's job.
 import type { Config } from '../config/keys.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import type { Store } from '../store/db.ts';
@@ -12,7 +13,8 @@ import { applyMergePlan } from './apply-merge.ts';
 import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
 import { classifyRetestFailure, retestPassed } from './classify.ts';
 import { checkoutsOf, isAncestor } from './git-facts.ts';
-import { mergeLockFor, type MergeLock } from './lock.ts';
+import { mergeLockFor, type LockAttempt, type MergeLock } from './lock.ts';
+import { lockWaitDelayMs } from './lock-wait.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
 import { planMerge } from './plan.ts';
 import { rebaseOntoBase } from './rebase.ts';
@@ -24,6 +26,10 @@ export interface MergeGateDeps {
   readonly config: Config;
   /** @default mergeLockFor(store): an advisory lock on PostgreSQL, the merge_locks row on SQLite */
   readonly lock?: MergeLock;
+  /** @default setTimeout: how the gate waits between asks of a busy lock (tests inject a clock). */
+  readonly sleep?: (ms: number) => Promise<unknown>;
+  /** @default performance.now */
+  readonly now?: () => number;
 }
 
 type GateTask = Pick<Task, 'id' | 'repo' | 'branch' | 'base' | 'validated_sha'>;
@@ -44,13 +50,30 @@ export async function runMergeGate(deps: MergeGateDeps, task: GateTask, options:
 
 async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
   const lock = deps.lock ?? mergeLockFor(deps.store);
-  const got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const now = deps.now ?? (() => performance.now());
+  // Waiting for the lock is not a fault: ask again with backoff until ORCH_MERGE_LOCK_WAIT_S.
+  const t0 = now();
+  let waits = 0;
+  let got: LockAttempt = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  while (!got.acquired) {
+    // Held by a gate of this very task (the worker that finished its job, while a sweep looks):
+    // that evaluation decides; this one steps aside at once.
+    if (got.heldBy?.taskId === task.id) break;
+    const remaining = opts.lockWaitMs - (now() - t0);
+    if (remaining <= 0) break;
+    waits++;
+    await wait(lockWaitDelayMs(waits, remaining, Math.random()));
+    got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  }
+  const lockWait = waits > 0 ? { waits, ms: Math.round(now() - t0) } : null;
   if (!got.acquired) {
     const by = got.heldBy ? `${got.heldBy.holder} until ${got.heldBy.expiresAt}` : 'another holder';
-    return { ...emptyAttempt(opts.switches.classify), classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by}` };
+    return { ...emptyAttempt(opts.switches.classify), lockWait, classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by} (waited ${Math.round((lockWait?.ms ?? 0) / 1000)} s)` };
   }
   try {
-    return await underLock(deps.config, task, opts);
+    const attempt = await underLock(deps.config, task, opts);
+    return { ...attempt, lockWait, lockBroken: got.broken ?? null };
   } finally {
     // A lease we fail to release lapses at its expiry; it must not replace the attempt's outcome.
     await lock.release(got.lease).catch(() => false);
