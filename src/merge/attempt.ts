@@ -45,7 +45,7 @@ export interface MergeAttempt {
   /** The gate waited for a busy merge lock: how many re-tries and how long in all. */
   readonly lockWait: { readonly waits: number; readonly ms: number } | null;
   /** The lock of a holder found dead on this machine, broken (or overwritten) to take it. */
-  readonly lockBroken: { readonly holder: string; readonly taskId: number | null; readonly acquiredAt: string; readonly expiresAt: string } | null;
+  readonly lockBroken: { readonly holder: string; readonly taskId: number | null; readonly acquiredAt: string; readonly expiresAt: string; readonly killed: number } | null;
   readonly durationMs: number;
 }
 

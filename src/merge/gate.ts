@@ -13,7 +13,8 @@ import { applyMergePlan } from './apply-merge.ts';
 import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
 import { classifyRetestFailure, retestPassed } from './classify.ts';
 import { checkoutsOf, isAncestor } from './git-facts.ts';
-import { mergeLockFor, type LockAttempt, type MergeLock } from './lock.ts';
+import { killTree } from '../proc/index.ts';
+import { holderIsDead, lockMarker, mergeLockFor, type LockAttempt, type MergeLock } from './lock.ts';
 import { lockWaitDelayMs } from './lock-wait.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
 import { planMerge } from './plan.ts';
@@ -72,15 +73,23 @@ async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: Resolved
     return { ...emptyAttempt(opts.switches.classify), lockWait, classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by} (waited ${Math.round((lockWait?.ms ?? 0) / 1000)} s)` };
   }
   try {
-    const attempt = await underLock(deps.config, task, opts);
-    return { ...attempt, lockWait, lockBroken: got.broken ?? null };
+    // A dead holder's lock was broken: what its gate left running (its re-test tree) dies now.
+    let lockBroken = got.broken ? { ...got.broken, killed: 0 } : null;
+    if (got.broken && holderIsDead(got.broken.holder)) {
+      const m = lockMarker(got.broken.holder);
+      const report = await killTree({ rootPid: -1, rootStartTime: 0, marker: Buffer.from(`${m.name}=${m.value}`) }, { graceMs: opts.graceMs }).catch(() => ({ killed: 0 }));
+      lockBroken = { ...got.broken, killed: report.killed };
+    }
+    const m = lockMarker(got.lease.holder);
+    const attempt = await underLock(deps.config, task, opts, { [m.name]: m.value });
+    return { ...attempt, lockWait, lockBroken };
   } finally {
     // A lease we fail to release lapses at its expiry; it must not replace the attempt's outcome.
     await lock.release(got.lease).catch(() => false);
   }
 }
 
-async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
+async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions, marker: Readonly<Record<string, string>>): Promise<MergeAttempt> {
   let a: MergeAttempt = emptyAttempt(opts.switches.classify);
   const end = (classification: Classification, source: FailureSource | null, reason: string, failure: string | null = null): MergeAttempt => ({ ...a, classification, source, reason, failure });
 
@@ -96,7 +105,7 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   const skip = decideRetestSkip({ enabled: opts.switches.skipWhenCurrent, validatedSha: task.validated_sha, ...facts });
   a = { ...a, skippedRetest: skip.skip, skipReason: skip.reason };
   if (!skip.skip) {
-    const run = await runRetest(config, opts, worktree);
+    const run = await runRetest(config, opts, worktree, marker);
     if ('problem' in run) return end(opts.switches.classify ? 'other' : 'red', 'retest', run.problem, 'no-command');
     a = { ...a, retest: summarizeRun(run.result, run.source) };
     if (!retestPassed(run.result)) {

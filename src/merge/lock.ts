@@ -52,6 +52,16 @@ export function holderIsDead(holder: string, isDead?: (pid: number) => boolean):
   return owner !== null && ownerIsDead(owner, isDead);
 }
 
+/**
+ * The environment variable every process a gate starts under the lock (its re-test) carries: a
+ * dead holder's leftovers are found by it when its lock is broken. Not ORCH_: that would read as
+ * a config key.
+ */
+export function lockMarker(holder: string): { name: string; value: string } {
+  const nonce = holder.slice(holder.lastIndexOf(':') + 1).replace(/[^0-9a-zA-Z]/g, '') || 'x';
+  return { name: `ORCHLOCK_${nonce}`, value: '1' };
+}
+
 function brokenOf(row: MergeLockRow): BrokenLock {
   return { holder: row.holder, taskId: row.task_id, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
 }

@@ -132,4 +132,20 @@ describe('sweepStalled', () => {
     expect((await transitionsForTask(t.store.db, task.id)).map((x) => `${x.from_stage}->${x.to_stage}`)).toEqual(['analysis->architecture']);
     expect(await sweepStalled(deps)).toEqual([]);
   });
+
+  it('resumes at once, despite the grace, a task whose job was finished by a worker that died on this machine; a live finisher is left alone', async () => {
+    const t = (temp = await makeTempStore());
+    const deps = { store: t.store, config: loadConfig({ env: { ORCH_HOME: t.dir }, envFile: false }) };
+    const finished = async (by: string) => {
+      const task = await insertTask(t.store.db, { repo: '/r', branch: `b-${randomUUID()}`, base: 'main', title: 't', stage: 'analysis' });
+      const job = await insertJob(t.store.db, { taskId: task.id, stage: 'analysis', agent: 'analyst' });
+      await t.store.db.updateTable('jobs').set({ state: 'succeeded', outcome: 'exit-0', finished_at: iso(Date.now() - 1_000), detail: JSON.stringify({ finishedBy: by }) }).where('id', '=', job.id).execute();
+      return task.id;
+    };
+    const dead = await finished(`${HOST_KEY}:${await deadPid()}:0f0f0f0f`);
+    await finished(`${HOST_KEY}:${process.pid}:0e0e0e0e`);
+    await finished('elsewhere/boot:7:0d0d0d0d');
+    const swept = await sweepStalled(deps, 60_000);
+    expect(swept.map((s) => [s.taskId, 'result' in s ? s.result.outcome : s.error])).toEqual([[dead, 'advanced']]);
+  });
 });
