@@ -1,7 +1,8 @@
 // The chaos run of issue 19, as an operator's bad day would go: N tasks of fixtures/repos/sample
 // through the whole pipeline with fixtures/agents/fake-agent (each LLM step sleeps, each task's
 // developer step commits a file of its own, so no two branches conflict), M `orch worker
-// --concurrency 2` processes SIGKILLed K times at random moments (each one restarted at once),
+// --concurrency 2` processes SIGKILLed K times at random moments (each one restarted at once; a gap
+// of 1-4 s counts from the moment every live worker has started, so a slow start-up does not eat it),
 // then ONE `orch worker --until-idle` drains what is left. On SQLite and on a throwaway PostgreSQL
 // (fixtures/pg/server.ts).
 //
@@ -187,11 +188,24 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
     const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ORCH_')));
     const env = { ...baseEnv, ...vars, [MARKER]: marker };
     let starts = 0;
+    const ready = new WeakMap<ResultPromise, Promise<void>>();
     const startWorker = (extra: string[] = []): ResultPromise => {
       starts++;
+      // orch-inventory-ignore: starts `orch worker` processes (the agents they run are the fake agent)
       const p = execa(process.execPath, [ORCH, 'worker', '--concurrency', '2', ...extra], { env, extendEnv: false, reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', cwd: scratch });
       workers.add(p);
       void p.finally(() => workers.delete(p));
+      // Up once it says so (or has ended): a kill gap counts from there, so that on a slow machine
+      // (a cold start can take seconds) the kills still land mid-work, not during start-up.
+      ready.set(
+        p,
+        new Promise<void>((resolve) => {
+          p.stderr?.on('data', (chunk: Buffer) => {
+            if (/ started \(concurrency/.test(String(chunk))) resolve();
+          });
+          void p.finally(() => resolve());
+        }),
+      );
       return p;
     };
     const allDone = async () => {
@@ -204,6 +218,7 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
     const live: ResultPromise[] = Array.from({ length: M }, () => startWorker());
     let kills = 0;
     while (kills < K) {
+      await Promise.all(live.map((w) => ready.get(w)));
       await sleep(GAP_MIN + Math.floor(random() * (GAP_MAX - GAP_MIN + 1)));
       const at = Math.floor(random() * live.length);
       const victim = live[at] as ResultPromise;
@@ -234,6 +249,9 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
       failures.push(`the drain printed no summary (exit ${drained.exitCode ?? drained.signal}): ${String(drained.stderr).split('\n').slice(-5).join(' | ')}`);
     }
     if (drainS > DRAIN_BOUND_S) failures.push(`the drain took ${drainS.toFixed(1)} s, over the ${DRAIN_BOUND_S} s bound`);
+    const drainLog = join(tmpdir(), `orch-chaos-drain-${engine}-${SEED}.log`);
+    writeFileSync(drainLog, String(drained.stderr));
+    process.stderr.write(`chaos: ${engine}: the drain's log is ${drainLog}\n`);
     if (!(await allDone())) failures.push('tasks still active after the drain');
 
     // The record.
