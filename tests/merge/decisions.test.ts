@@ -7,6 +7,9 @@ import { emptyAttempt } from '../../src/merge/attempt.ts';
 import { classifyRetestFailure, retestPassed } from '../../src/merge/classify.ts';
 import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
 import { planMerge, type MergeFacts } from '../../src/merge/plan.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { runMergeGate } from '../../src/merge/gate.ts';
+import type { MergeLock } from '../../src/merge/lock.ts';
 import { lockWaitDelayMs } from '../../src/merge/lock-wait.ts';
 import { routeAttempt } from '../../src/merge/route.ts';
 import { decideRetestSkip, type SkipInput } from '../../src/merge/skip.ts';
@@ -73,6 +76,29 @@ describe('lockWaitDelayMs', () => {
     expect(lockWaitDelayMs(6, 150, 1)).toBe(150);
     expect(lockWaitDelayMs(2, 0, 1)).toBe(0);
     expect(lockWaitDelayMs(2, 60_000, 7)).toBe(400);
+  });
+});
+
+describe('the gate waiting for a busy lock (injected clock)', () => {
+  it('asks again with the backoff until ORCH_MERGE_LOCK_WAIT_S, then reports lock-busy with the wait; a gate of its own task is not waited for', async () => {
+    const config = loadConfig({ env: { ORCH_MERGE_LOCK_WAIT_S: '5' }, envFile: false });
+    let clock = 0;
+    const slept: number[] = [];
+    let asks = 0;
+    const busy = (taskId: number): MergeLock => ({
+      acquire: async () => (asks++, { acquired: false, heldBy: { holder: `task-${taskId}@elsewhere/b:1.1:abcd`, taskId, expiresAt: '2999-01-01T00:00:00.000Z' } }),
+      release: async () => false,
+    });
+    const deps = { store: undefined as never, config, sleep: async (ms: number) => (slept.push(ms), (clock += ms)), now: () => clock };
+    const task = { id: 1, repo: '/r', branch: 'b', base: 'main', validated_sha: null };
+    const attempt = await runMergeGate({ ...deps, lock: busy(2) }, task);
+    expect(attempt).toMatchObject({ classification: 'lock-busy', source: 'merge-lock', lockWait: { waits: slept.length, ms: 5000 } });
+    expect(slept.reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(slept.every((ms, i) => i === slept.length - 1 || (ms >= 100 * 2 ** Math.min(i, 3) && ms <= 2000))).toBe(true);
+    expect(asks).toBe(slept.length + 1);
+    slept.length = 0;
+    expect(await runMergeGate({ ...deps, lock: busy(1) }, task)).toMatchObject({ classification: 'lock-busy', lockWait: null });
+    expect(slept).toEqual([]);
   });
 });
 
