@@ -249,9 +249,6 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
       failures.push(`the drain printed no summary (exit ${drained.exitCode ?? drained.signal}): ${String(drained.stderr).split('\n').slice(-5).join(' | ')}`);
     }
     if (drainS > DRAIN_BOUND_S) failures.push(`the drain took ${drainS.toFixed(1)} s, over the ${DRAIN_BOUND_S} s bound`);
-    const drainLog = join(tmpdir(), `orch-chaos-drain-${engine}-${SEED}.log`);
-    writeFileSync(drainLog, String(drained.stderr));
-    process.stderr.write(`chaos: ${engine}: the drain's log is ${drainLog}\n`);
     if (!(await allDone())) failures.push('tasks still active after the drain');
 
     // The record.
@@ -297,6 +294,12 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
     const leftPids = [...workers].map((w) => w.pid).filter((p): p is number => p !== undefined && !pidIsDead(p));
     if (left.length > 0) failures.push(`${left.length} process(es) left with the run's marker: ${left.map((h) => h.pid).join(', ')}`);
     if (leftPids.length > 0) failures.push(`worker process(es) still running: ${leftPids.join(', ')}`);
+    if (failures.length > 0) {
+      // Kept for the post-mortem (the scratch folder is removed).
+      const drainLog = join(tmpdir(), `orch-chaos-drain-${engine}-${SEED}.log`);
+      writeFileSync(drainLog, String(drained.stderr));
+      failures.push(`the drain's log is ${drainLog}`);
+    }
 
     return {
       engine,
