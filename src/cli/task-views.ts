@@ -1,5 +1,6 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
+import { ownerReaps } from '../worker/reaper.ts';
 
 /** Columns padded to the widest cell; the last column is not padded. */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -32,7 +33,10 @@ export interface TimelineEvent {
 /** Every recorded event of a task, oldest first (stable within the same instant). */
 export function timeline(r: TaskRecord): TimelineEvent[] {
   const events: TimelineEvent[] = [
-    ...r.jobs.map((j) => ({ at: j.created_at, kind: 'job' as const, text: `job ${j.id} ${j.agent} on ${j.stage} (attempt ${j.attempt}): ${j.state}${j.outcome ? ` (${j.outcome})` : ''}` })),
+    ...r.jobs.map((j) => {
+      const reaps = ownerReaps(j.detail);
+      return { at: j.created_at, kind: 'job' as const, text: `job ${j.id} ${j.agent} on ${j.stage} (attempt ${j.attempt}${reaps > 0 ? `, reaped ${reaps}x` : ''}): ${j.state}${j.outcome ? ` (${j.outcome})` : ''}` };
+    }),
     ...r.gateResults.map((g) => ({ at: g.created_at, kind: 'gate' as const, text: `gate ${g.from_stage}->${g.to_stage} ${g.check_id}: ${g.verdict}: ${g.reason}` })),
     ...r.transitions.map((t) => ({ at: t.created_at, kind: 'transition' as const, text: `${t.kind} ${t.from_stage} -> ${t.to_stage}${t.reason ? `: ${t.reason}` : ''}` })),
     ...r.runs.map((u) => ({ at: u.started_at, kind: 'run' as const, text: `run ${u.role} (${u.transport}) job ${u.job_id}: exit ${u.exit_code ?? '-'} in ${u.duration_ms} ms${u.model ? `, ${u.model}` : ''}` })),
@@ -41,6 +45,11 @@ export function timeline(r: TaskRecord): TimelineEvent[] {
   // Rows of one transaction share an instant: show them in the order a gate produces them.
   const order = { gate: 0, transition: 1, job: 2, run: 3, alert: 4 };
   return events.sort((a, b) => (a.at === b.at ? order[a.kind] - order[b.kind] : a.at < b.at ? -1 : 1));
+}
+
+/** Reaps of the task's jobs for a dead worker or a lost lease. */
+export function reaps(r: Pick<TaskRecord, 'jobs'>): number {
+  return r.jobs.reduce((n, j) => n + ownerReaps(j.detail), 0);
 }
 
 export function renderTask(r: TaskRecord): string {
@@ -52,6 +61,7 @@ export function renderTask(r: TaskRecord): string {
     `  stage    ${t.stage} (${t.state}), version ${t.version}`,
     ...(t.blocked_reason ? [`  blocked  ${t.blocked_reason}`] : []),
     ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
+    ...(reaps(r) > 0 ? [`  reaps    ${reaps(r)} (a worker died or lost its lease during a run; never counted as a failed attempt)`] : []),
     'timeline:',
   ];
   const events = timeline(r).map((e) => `  ${e.at}  ${e.text}`);
@@ -63,7 +73,8 @@ export function taskJson(r: TaskRecord): object {
   const parse = <T extends { detail: string | null }>(row: T) => ({ ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown) });
   return {
     task: r.task,
-    jobs: r.jobs.map(parse),
+    reaps: reaps(r),
+    jobs: r.jobs.map((j) => ({ ...parse(j), reaps: ownerReaps(j.detail) })),
     transitions: r.transitions,
     gateResults: r.gateResults.map(parse),
     runs: r.runs,

@@ -9,6 +9,7 @@ import { stagingRunnerStatus } from '../staging/counters.ts';
 import type { Store } from '../store/db.ts';
 import type { Alert } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
+import { ownerReaps } from '../worker/reaper.ts';
 
 /** How many alerts the `alerts.recent` list holds, newest first. */
 export const RECENT_ALERTS = 20;
@@ -32,32 +33,42 @@ async function queueBlock(db: Db) {
     .where('state', 'in', [...PENDING_JOB_STATES])
     .groupBy('stage')
     .execute();
+  // Reaps for a dead worker or a lost lease (jobs.detail.reaps): infra, never a failed attempt.
+  const reaped = await db.selectFrom('jobs').select('detail').where('detail', 'like', '%"reaps"%').execute();
+  const reaps = reaped.reduce((n, row) => n + ownerReaps(row.detail), 0);
   const openStages = STAGES.filter((s) => s !== 'done');
   return {
     tasks: { by_state: countsOf(Object.values(TASK_STATES), tasksByState), open_by_stage: countsOf(openStages, tasksByStage) },
-    jobs: { by_state: countsOf(Object.values(JOB_STATES), jobsByState), pending_by_stage: countsOf(openStages, jobsByStage) },
+    jobs: { by_state: countsOf(Object.values(JOB_STATES), jobsByState), pending_by_stage: countsOf(openStages, jobsByStage), reaps },
   };
 }
 
+/** Rows with their `detail` replaced by the job's reap count. */
+function withReaps<T extends { detail: string | null }>(rows: readonly T[]): Array<Omit<T, 'detail'> & { reaps: number }> {
+  return rows.map(({ detail, ...row }) => ({ ...row, reaps: ownerReaps(detail) }));
+}
+
 async function runningBlock(db: Db) {
-  return db
+  const rows = await db
     .selectFrom('jobs')
     .innerJoin('tasks', 'tasks.id', 'jobs.task_id')
-    .select(['jobs.id as job_id', 'jobs.task_id', 'tasks.repo', 'tasks.branch', 'jobs.stage', 'jobs.agent', 'jobs.attempt', 'jobs.started_at', 'jobs.lease_owner', 'jobs.lease_expires_at', 'jobs.pid'])
+    .select(['jobs.id as job_id', 'jobs.task_id', 'tasks.repo', 'tasks.branch', 'jobs.stage', 'jobs.agent', 'jobs.attempt', 'jobs.started_at', 'jobs.lease_owner', 'jobs.lease_expires_at', 'jobs.pid', 'jobs.detail'])
     .where('jobs.state', '=', 'running')
     .orderBy('jobs.id')
     .execute();
+  return withReaps(rows);
 }
 
 async function deferredBlock(db: Db) {
-  return db
+  const rows = await db
     .selectFrom('jobs')
     .innerJoin('tasks', 'tasks.id', 'jobs.task_id')
-    .select(['jobs.id as job_id', 'jobs.task_id', 'tasks.repo', 'tasks.branch', 'jobs.stage', 'jobs.agent', 'jobs.attempt', 'jobs.infra_attempts', 'jobs.not_before'])
+    .select(['jobs.id as job_id', 'jobs.task_id', 'tasks.repo', 'tasks.branch', 'jobs.stage', 'jobs.agent', 'jobs.attempt', 'jobs.infra_attempts', 'jobs.not_before', 'jobs.detail'])
     .where('jobs.state', '=', 'deferred')
     .orderBy('jobs.not_before')
     .orderBy('jobs.id')
     .execute();
+  return withReaps(rows);
 }
 
 function alertView(a: Alert) {

@@ -92,7 +92,9 @@ export async function finishRun(deps: FinishDeps, job: Job, owner: string, repor
     // Read the detail inside the transaction, so nothing written on the job row while it ran is
     // lost. (Agents themselves write no rows: the staging runner carries its runs in `result`.)
     const current = await trx.selectFrom('jobs').select('detail').where('id', '=', job.id).executeTakeFirst();
-    const detail = { ...parseDetail(current?.detail ?? job.detail), result };
+    // finishedBy: the sweep tells a finisher that died before its gate (resume at once) from one
+    // still evaluating it (leave it alone).
+    const detail = { ...parseDetail(current?.detail ?? job.detail), result, finishedBy: owner };
     const infraAttempts = report.infraError === true ? job.infra_attempts + 1 : undefined;
     // The guarded job update tells us whether the lease is gone: then nothing else is written.
     if (!(await completeJob(trx, job.id, owner, { state, outcome: outcomeWord(report), detail, notBefore: report.notBefore ?? null, infraAttempts, at }))) return null;

@@ -42,6 +42,10 @@ export interface MergeAttempt {
   readonly merged: boolean;
   /** What the merge steps did, one line each, and planner notes. */
   readonly steps: readonly string[];
+  /** The gate waited for a busy merge lock: how many re-tries and how long in all. */
+  readonly lockWait: { readonly waits: number; readonly ms: number } | null;
+  /** The lock of a holder found dead on this machine, broken (or overwritten) to take it. */
+  readonly lockBroken: { readonly holder: string; readonly taskId: number | null; readonly acquiredAt: string; readonly expiresAt: string; readonly killed: number } | null;
   readonly durationMs: number;
 }
 
@@ -78,6 +82,8 @@ export function emptyAttempt(classified: boolean): MergeAttempt {
     testedHead: null,
     merged: false,
     steps: [],
+    lockWait: null,
+    lockBroken: null,
     durationMs: 0,
   };
 }

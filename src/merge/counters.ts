@@ -6,7 +6,7 @@ import type { Store } from '../store/db.ts';
 import { MERGE_CHECK_ID } from './check.ts';
 import { switchesFromConfig, type MergeSwitches } from './options.ts';
 
-export const MERGE_COUNTERS = ['retests', 'skipped', 'passed', 'red', 'timeout', 'lock_busy', 'other', 'infra_retries', 'exhausted', 'merged', 'rollbacks'] as const;
+export const MERGE_COUNTERS = ['retests', 'skipped', 'passed', 'red', 'timeout', 'lock_busy', 'other', 'infra_retries', 'exhausted', 'merged', 'rollbacks', 'lock_waits', 'lock_wait_ms', 'locks_broken'] as const;
 export type MergeCounters = Record<(typeof MERGE_COUNTERS)[number], number>;
 
 export interface MergeGateBlock {
@@ -50,6 +50,12 @@ export function countMergeAttempts(rows: readonly AttemptRow[]): MergeCounters {
     if (d.infraExhausted !== undefined) c.exhausted++;
     if (d.merged === true) c.merged++;
     if (row.verdict === 'fail' && row.transition_id !== null) c.rollbacks++;
+    const wait = d.lockWait as { waits?: unknown; ms?: unknown } | null | undefined;
+    if (wait && typeof wait.ms === 'number') {
+      c.lock_waits++;
+      c.lock_wait_ms += wait.ms;
+    }
+    if (d.lockBroken !== null && d.lockBroken !== undefined) c.locks_broken++;
   }
   return c;
 }

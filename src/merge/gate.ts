@@ -3,6 +3,7 @@
 // the base by fast-forward / compare-and-swap (after a push without force when configured).
 // Every path ends in a MergeAttempt; routing it is route.ts's job.
 import type { Config } from '../config/keys.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import type { Store } from '../store/db.ts';
@@ -12,7 +13,9 @@ import { applyMergePlan } from './apply-merge.ts';
 import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
 import { classifyRetestFailure, retestPassed } from './classify.ts';
 import { checkoutsOf, isAncestor } from './git-facts.ts';
-import { mergeLockFor, type MergeLock } from './lock.ts';
+import { killTree } from '../proc/index.ts';
+import { holderIsDead, lockMarker, mergeLockFor, type LockAttempt, type MergeLock } from './lock.ts';
+import { lockWaitDelayMs } from './lock-wait.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
 import { planMerge } from './plan.ts';
 import { rebaseOntoBase } from './rebase.ts';
@@ -24,6 +27,10 @@ export interface MergeGateDeps {
   readonly config: Config;
   /** @default mergeLockFor(store): an advisory lock on PostgreSQL, the merge_locks row on SQLite */
   readonly lock?: MergeLock;
+  /** @default setTimeout: how the gate waits between asks of a busy lock (tests inject a clock). */
+  readonly sleep?: (ms: number) => Promise<unknown>;
+  /** @default performance.now */
+  readonly now?: () => number;
 }
 
 type GateTask = Pick<Task, 'id' | 'repo' | 'branch' | 'base' | 'validated_sha'>;
@@ -44,20 +51,45 @@ export async function runMergeGate(deps: MergeGateDeps, task: GateTask, options:
 
 async function lockedAttempt(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
   const lock = deps.lock ?? mergeLockFor(deps.store);
-  const got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const now = deps.now ?? (() => performance.now());
+  // Waiting for the lock is not a fault: ask again with backoff until ORCH_MERGE_LOCK_WAIT_S.
+  const t0 = now();
+  let waits = 0;
+  let got: LockAttempt = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  while (!got.acquired) {
+    // Held by a gate of this very task (the worker that finished its job, while a sweep looks):
+    // that evaluation decides; this one steps aside at once.
+    if (got.heldBy?.taskId === task.id) break;
+    const remaining = opts.lockWaitMs - (now() - t0);
+    if (remaining <= 0) break;
+    waits++;
+    await wait(lockWaitDelayMs(waits, remaining, Math.random()));
+    got = await lock.acquire(task.repo, task.id, opts.lockTtlMs);
+  }
+  const lockWait = waits > 0 ? { waits, ms: Math.round(now() - t0) } : null;
   if (!got.acquired) {
     const by = got.heldBy ? `${got.heldBy.holder} until ${got.heldBy.expiresAt}` : 'another holder';
-    return { ...emptyAttempt(opts.switches.classify), classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by}` };
+    return { ...emptyAttempt(opts.switches.classify), lockWait, classification: 'lock-busy', source: 'merge-lock', reason: `the merge lock of ${task.repo} is held by ${by} (waited ${Math.round((lockWait?.ms ?? 0) / 1000)} s)` };
   }
   try {
-    return await underLock(deps.config, task, opts);
+    // A dead holder's lock was broken: what its gate left running (its re-test tree) dies now.
+    let lockBroken = got.broken ? { ...got.broken, killed: 0 } : null;
+    if (got.broken && holderIsDead(got.broken.holder)) {
+      const m = lockMarker(got.broken.holder);
+      const report = await killTree({ rootPid: -1, rootStartTime: 0, marker: Buffer.from(`${m.name}=${m.value}`) }, { graceMs: opts.graceMs }).catch(() => ({ killed: 0 }));
+      lockBroken = { ...got.broken, killed: report.killed };
+    }
+    const m = lockMarker(got.lease.holder);
+    const attempt = await underLock(deps.config, task, opts, { [m.name]: m.value });
+    return { ...attempt, lockWait, lockBroken };
   } finally {
     // A lease we fail to release lapses at its expiry; it must not replace the attempt's outcome.
     await lock.release(got.lease).catch(() => false);
   }
 }
 
-async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeAttempt> {
+async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions, marker: Readonly<Record<string, string>>): Promise<MergeAttempt> {
   let a: MergeAttempt = emptyAttempt(opts.switches.classify);
   const end = (classification: Classification, source: FailureSource | null, reason: string, failure: string | null = null): MergeAttempt => ({ ...a, classification, source, reason, failure });
 
@@ -73,7 +105,7 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   const skip = decideRetestSkip({ enabled: opts.switches.skipWhenCurrent, validatedSha: task.validated_sha, ...facts });
   a = { ...a, skippedRetest: skip.skip, skipReason: skip.reason };
   if (!skip.skip) {
-    const run = await runRetest(config, opts, worktree);
+    const run = await runRetest(config, opts, worktree, marker);
     if ('problem' in run) return end(opts.switches.classify ? 'other' : 'red', 'retest', run.problem, 'no-command');
     a = { ...a, retest: summarizeRun(run.result, run.source) };
     if (!retestPassed(run.result)) {

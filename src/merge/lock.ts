@@ -5,12 +5,16 @@
 //   machines never merge into one base at once. The server drops it the moment the holder's
 //   session ends (process killed, machine gone), so it needs no expiry. The `merge_locks` row is
 //   still written while it is held, to say who holds it; the advisory lock alone decides.
+// A holder id names its owner as a job lease does (host, pid, start time): a holder that died on
+// THIS machine is seen at once, and its lock broken by the next gate (SQLite) and the break
+// recorded in the attempt; another machine's holder keeps its expiry.
 import { createHash, randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PgSession, PostgresStore, Store } from '../store/db.ts';
-import { findMergeLock, recordMergeLockHolder, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
+import { breakMergeLock, findMergeLock, recordMergeLockHolder, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
+import type { MergeLockRow } from '../store/schema.ts';
 import { writeTransaction } from '../store/tx.ts';
+import { ownerIsDead, parseOwner, selfKey } from '../worker/identity.ts';
 
 export interface MergeLease {
   readonly repo: string;
@@ -18,8 +22,16 @@ export interface MergeLease {
   readonly expiresAt: string;
 }
 
+/** A lock whose holder was found dead on this machine and was broken (or overwritten) to take it. */
+export interface BrokenLock {
+  readonly holder: string;
+  readonly taskId: number | null;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+}
+
 export type LockAttempt =
-  | { readonly acquired: true; readonly lease: MergeLease }
+  | { readonly acquired: true; readonly lease: MergeLease; readonly broken?: BrokenLock }
   | { readonly acquired: false; readonly heldBy: { readonly holder: string; readonly taskId: number | null; readonly expiresAt: string } | null };
 
 export interface MergeLock {
@@ -29,9 +41,29 @@ export interface MergeLock {
   release(lease: MergeLease): Promise<boolean>;
 }
 
-/** A holder id that is unique per attempt and says who holds it, for messages. */
+/** A holder id, unique per attempt: `task-<id>@<host>/<boot>:<pid>.<start>:<nonce>`. */
 export function holderId(taskId: number): string {
-  return `task-${taskId}@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return `task-${taskId}@${selfKey()}:${randomUUID().slice(0, 8)}`;
+}
+
+/** Whether a holder id names a process of this machine that is gone (or whose PID was recycled). */
+export function holderIsDead(holder: string, isDead?: (pid: number) => boolean): boolean {
+  const owner = parseOwner(holder.slice(holder.indexOf('@') + 1));
+  return owner !== null && ownerIsDead(owner, isDead);
+}
+
+/**
+ * The environment variable every process a gate starts under the lock (its re-test) carries: a
+ * dead holder's leftovers are found by it when its lock is broken. Not ORCH_: that would read as
+ * a config key.
+ */
+export function lockMarker(holder: string): { name: string; value: string } {
+  const nonce = holder.slice(holder.lastIndexOf(':') + 1).replace(/[^0-9a-zA-Z]/g, '') || 'x';
+  return { name: `ORCHLOCK_${nonce}`, value: '1' };
+}
+
+function brokenOf(row: MergeLockRow): BrokenLock {
+  return { holder: row.holder, taskId: row.task_id, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
 }
 
 /** The lock the merge gate uses on this store: advisory on PostgreSQL, the row on SQLite. */
@@ -70,7 +102,12 @@ export function advisoryMergeLock(store: PostgresStore): MergeLock {
       }
       const now = Date.now();
       const lease = { repo, holder: holderId(taskId), expiresAt: new Date(now + ttlMs).toISOString() };
+      let broken: BrokenLock | undefined;
       try {
+        // We hold the advisory lock: a row still there is a holder's whose session died without
+        // releasing (its process killed). It never kept us out; it is overwritten and recorded.
+        const left = await findMergeLock(store.db, repo);
+        if (left) broken = brokenOf(left);
         await recordMergeLockHolder(store.db, { repo, holder: lease.holder, taskId, at: new Date(now).toISOString(), expiresAt: lease.expiresAt });
       } catch (error) {
         // Closing the connection ends its session, and the lock with it.
@@ -78,7 +115,7 @@ export function advisoryMergeLock(store: PostgresStore): MergeLock {
         throw error;
       }
       held.set(lease.holder, { session, key });
-      return { acquired: true, lease };
+      return broken ? { acquired: true, lease, broken } : { acquired: true, lease };
     },
     async release(lease) {
       const entry = held.get(lease.holder);
@@ -125,8 +162,18 @@ export function storeMergeLock(store: Store): MergeLock {
         at: new Date(now).toISOString(),
         expiresAt: new Date(now + ttlMs).toISOString(),
       };
-      const { taken, row } = await writeTransaction(store, (trx) => tryTakeMergeLock(trx, req));
-      if (taken) return { acquired: true, lease: { repo, holder: req.holder, expiresAt: req.expiresAt } };
+      const lease = { repo, holder: req.holder, expiresAt: req.expiresAt };
+      const first = await writeTransaction(store, (trx) => tryTakeMergeLock(trx, req));
+      if (first.taken) return { acquired: true, lease };
+      let row = first.row;
+      // A holder that died on this machine is not waited for: break its lock (guarded by its exact
+      // holder id, so a live holder that took it meanwhile keeps it), then take it.
+      if (row && holderIsDead(row.holder)) {
+        const dead = row;
+        const again = await writeTransaction(store, async (trx) => ((await breakMergeLock(trx, repo, dead.holder)) ? tryTakeMergeLock(trx, req) : { taken: false, row: await findMergeLock(trx, repo) }));
+        if (again.taken) return { acquired: true, lease, broken: brokenOf(dead) };
+        row = again.row;
+      }
       return { acquired: false, heldBy: row ? { holder: row.holder, taskId: row.task_id, expiresAt: row.expires_at } : null };
     },
     async release(lease) {

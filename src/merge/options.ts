@@ -31,6 +31,8 @@ export interface ResolvedMergeGateOptions {
   readonly pushRemote: string | null;
   /** How long a lock outlives a holder that never releases it: the longest gate run, plus slack. */
   readonly lockTtlMs: number;
+  /** How long the gate waits for a busy lock (ORCH_MERGE_LOCK_WAIT_S) before giving up this round. */
+  readonly lockWaitMs: number;
   /** `$ORCH_HOME/tasks/<id>/merge-gate`: re-test logs. */
   readonly logDir: string;
 }
@@ -66,6 +68,7 @@ export function resolveMergeGateOptions(config: Config, taskId: number, options:
     lockPatterns: config.ORCH_MERGE_LOCK_PATTERNS,
     pushRemote: config.ORCH_PUSH_REMOTE === '' ? null : config.ORCH_PUSH_REMOTE,
     lockTtlMs: timeoutMs + proc.graceMs + LOCK_SLACK_MS,
+    lockWaitMs: Math.round(config.ORCH_MERGE_LOCK_WAIT_S * 1000),
     logDir: join(taskDir(config, taskId), 'merge-gate'),
   });
 }

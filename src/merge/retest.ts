@@ -10,7 +10,8 @@ import { resolveRetestCommand } from './command.ts';
 
 export type RetestRun = { readonly result: RunResult; readonly source: string } | { readonly problem: string };
 
-export async function runRetest(config: Config, opts: ResolvedMergeGateOptions, worktree: string): Promise<RetestRun> {
+/** `marker`: the lock holder's marker variable (lockMarker), so a dead gate's re-test can be found. */
+export async function runRetest(config: Config, opts: ResolvedMergeGateOptions, worktree: string, marker: Readonly<Record<string, string>> = {}): Promise<RetestRun> {
   const command = resolveRetestCommand(config, worktree);
   if ('problem' in command) return command;
   mkdirSync(opts.logDir, { recursive: true });
@@ -19,7 +20,7 @@ export async function runRetest(config: Config, opts: ResolvedMergeGateOptions, 
     file,
     args,
     cwd: worktree,
-    env: suiteEnv(process.env),
+    env: { ...suiteEnv(process.env), ...marker },
     extendEnv: false,
     timeoutMs: opts.timeoutMs,
     graceMs: opts.graceMs,

@@ -4,7 +4,7 @@ import { VersionConflictError } from '../errors.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
 import { insertGateResults, insertTransition } from '../store/repos/history.ts';
 import { cancelWaitingJobs, insertJob, type NewJobInput } from '../store/repos/jobs.ts';
-import { updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
+import { confirmTaskVersion, updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
@@ -46,7 +46,12 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
   return writeTransaction(deps.store, async (trx) => {
     const at = nowIso();
     // The guarded update goes first: it takes SQLite's write lock before anything else is read.
-    if (!(await updateTaskGuarded(trx, task.id, task.version, patchFor(decision), at))) throw new VersionConflictError(task.id, task.version);
+    // A plain wait (no transition, job or alert) only records its gate results: it confirms the
+    // version without bumping it, so it cannot undo the decision of a concurrent evaluator of the
+    // task (the worker whose merge gate holds the lock while a sweep finds it busy).
+    const noop = decision.outcome === 'deferred' && !edge && !decision.nextJob && !decision.alert;
+    const guarded = noop ? await confirmTaskVersion(trx, task.id, task.version) : await updateTaskGuarded(trx, task.id, task.version, patchFor(decision), at);
+    if (!guarded) throw new VersionConflictError(task.id, task.version);
     const transition = edge ? await insertTransition(trx, { taskId: task.id, jobId, transition: edge, reason: decision.reason, at }) : null;
     // Entering a stage starts a new round: its old artifact goes to history/ while we hold the
     // write lock (if the commit then failed, the file is archived, not lost, and never stale).
@@ -63,6 +68,6 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
     if (edge || decision.outcome === 'blocked') await cancelWaitingJobs(trx, task.id, `task ${decision.outcome}: ${decision.reason}`);
     const job = decision.nextJob ? await insertJob(trx, jobInput(task.id, decision.nextJob, at)) : null;
     const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert, at }) : null;
-    return { version: task.version + 1, transitionId: transition?.id ?? null, jobId: job?.id ?? null, alertId: alert?.id ?? null };
+    return { version: noop ? task.version : task.version + 1, transitionId: transition?.id ?? null, jobId: job?.id ?? null, alertId: alert?.id ?? null };
   });
 }

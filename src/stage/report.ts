@@ -33,7 +33,7 @@ export interface MergeGateBlock {
   readonly skippedRetest: boolean;
   readonly retest: { readonly outcome: string; readonly exitCode: number | null; readonly durationMs: number } | null;
   readonly classification: 'pass' | 'red' | 'conflict' | 'timeout' | 'lock-busy' | 'other';
-  readonly action: 'merge' | 'mergeable' | 'rollback' | 'infra-retry' | 'alert';
+  readonly action: 'merge' | 'mergeable' | 'rollback' | 'infra-retry' | 'lock-wait' | 'alert';
   readonly merged: boolean;
   readonly baseBefore: string | null;
   readonly baseAfter: string | null;
@@ -132,5 +132,6 @@ export function verdictOf(f: EndFacts): { verdict: StageVerdict; reason: string 
     return { verdict: 'advanced', reason: 'staging PASSED and the branch is mergeable; the base was not moved (no --merge)' };
   }
   if (f.stageAfter !== f.stageBefore && f.stageAfter !== 'development') return { verdict: 'advanced', reason: `the task moved to ${f.stageAfter}` };
+  if (f.mergeGate?.action === 'lock-wait') return { verdict: 'deferred', reason: `waiting for the merge lock: ${f.mergeGate.reason}; a worker's sweep or the next \`orch stage --merge\` runs the gate again` };
   return { verdict: 'deferred', reason: f.waiting ? 'waiting: an infra problem is retried later by a worker or the next `orch stage`' : `the task stays on ${f.stageAfter}` };
 }

@@ -15,7 +15,9 @@ import { openStore, type Store } from '../store/db.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, getTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { newWorkerId } from '../worker/identity.ts';
+import { newWorkerId, pidIsDead } from '../worker/identity.ts';
+import { reapJob } from '../worker/reaper.ts';
+import { staleReason } from '../worker/stale.ts';
 import { runJob } from '../worker/run-job.ts';
 import { claimJobById } from './claim.ts';
 import { gateResultSince, lastGateResultId, lastStagingRun, readJob } from './facts.ts';
@@ -90,8 +92,18 @@ export async function runStage(o: ResolvedStageOptions, io: StageIo, env: NodeJS
   try {
     const task = await openTask(deps, o, io.progress);
     const mark = await lastGateResultId(store.db);
-    const latest = await latestJobForStage(store.db, task.id, STAGE);
+    let latest = await latestJobForStage(store.db, task.id, STAGE);
     const head = { id: task.id, repo: task.repo, branch: task.branch, base: task.base };
+    if (latest?.state === 'running') {
+      // A dead holder (an `orch stage` or worker killed on this machine, or a lapsed lease) does
+      // not keep us waiting: reap it now (its leftover tree is killed by its marker) and go on.
+      const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: config.ORCH_REAPER_MAX_RUNNING_S * 1000, pidIsDead, self: '' });
+      if (reason !== null) {
+        const reaped = await reapJob(deps, latest, newWorkerId(), reason);
+        io.progress.step(`job ${latest.id} was held by ${latest.lease_owner ?? 'nobody'} (${reason}): reaped, ${reaped.killed} leftover process(es) killed, ${reaped.action}`);
+        latest = await latestJobForStage(store.db, task.id, STAGE);
+      }
+    }
     if (latest?.state === 'running') {
       return { task: head, staging: null, mergeGate: null, verdict: 'deferred', reason: `job ${latest.id} is running under ${latest.lease_owner ?? 'a worker'}; it records its own result` };
     }

@@ -1,9 +1,12 @@
-// Who holds a lease: `<host>/<boot>:<pid>:<nonce>`. The host part (hostname plus boot id) tells
-// the reaper whether the owner ran on this machine since its last boot; only then can it look at
-// the owner's PID, and kill the job's process group itself.
+// Who holds a lease (a job's, the merge lock's): `<host>/<boot>:<pid>.<start>:<nonce>`. The host
+// part (hostname plus boot id) tells whether the owner ran on this machine since its last boot;
+// only then can its PID be looked at. The start time (field 22 of /proc/<pid>/stat, clock ticks
+// after boot) makes (pid, start) unique: a PID recycled by another process is not the owner. An
+// owner written before the start time was recorded (`<host>:<pid>:<nonce>`) is judged by its PID.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readStat } from '../proc/procfs.ts';
 
 function bootId(): string {
   try {
@@ -19,12 +22,27 @@ export const HOST_KEY = `${hostname()}/${bootId()}`;
 export interface Owner {
   readonly host: string;
   readonly pid: number;
+  /** The owner process's start time (clock ticks after boot); null when not recorded. */
+  readonly startTime: number | null;
   readonly nonce: string;
+}
+
+/** The start time of a live process, or null (no /proc, or it is gone). */
+export function processStartTime(pid: number): number | null {
+  return readStat(pid)?.startTime ?? null;
+}
+
+const SELF_START = processStartTime(process.pid);
+
+/** `<host>/<boot>:<pid>.<start>` of this process (or `<pid>` alone where /proc is missing). */
+export function selfKey(pid = process.pid): string {
+  const start = pid === process.pid ? SELF_START : processStartTime(pid);
+  return `${HOST_KEY}:${pid}${start === null ? '' : `.${start}`}`;
 }
 
 /** A new worker identity (one per worker run). */
 export function newWorkerId(pid = process.pid): string {
-  return `${HOST_KEY}:${pid}:${randomBytes(4).toString('hex')}`;
+  return `${selfKey(pid)}:${randomBytes(4).toString('hex')}`;
 }
 
 export function parseOwner(owner: string | null): Owner | null {
@@ -32,12 +50,15 @@ export function parseOwner(owner: string | null): Owner | null {
   const parts = owner.split(':');
   if (parts.length < 3) return null;
   const nonce = parts.pop() as string;
-  const pid = Number(parts.pop());
-  if (!Number.isSafeInteger(pid) || pid < 1 || !/^[0-9a-f]+$/.test(nonce)) return null;
-  return { host: parts.join(':'), pid, nonce };
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(parts.pop() as string);
+  if (!m || !/^[0-9a-f]+$/.test(nonce)) return null;
+  const pid = Number(m[1]);
+  const startTime = m[2] === undefined ? null : Number(m[2]);
+  if (!Number.isSafeInteger(pid) || pid < 1 || (startTime !== null && !Number.isSafeInteger(startTime))) return null;
+  return { host: parts.join(':'), pid, startTime, nonce };
 }
 
-export function isLocal(owner: Owner): boolean {
+export function isLocal(owner: Pick<Owner, 'host'>): boolean {
   return owner.host === HOST_KEY;
 }
 
@@ -55,6 +76,18 @@ export function pidIsDead(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a LOCAL owner is dead: its PID is gone, a zombie, or now belongs to a process that
+ * started at another time (the PID was recycled). Another host's owner is never judged here.
+ */
+export function ownerIsDead(owner: Pick<Owner, 'host' | 'pid' | 'startTime'>, isDead: (pid: number) => boolean = pidIsDead, startOf: (pid: number) => number | null = processStartTime): boolean {
+  if (!isLocal(owner)) return false;
+  if (isDead(owner.pid)) return true;
+  if (owner.startTime === null) return false;
+  const now = startOf(owner.pid);
+  return now !== null && now !== owner.startTime;
 }
 
 /** The environment variable every process of one claimed run carries; the reaper finds orphans by it. */

@@ -4,9 +4,10 @@
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import type { Store } from '../store/db.ts';
-import { claimNextJob, countBusyJobs, stalledTaskIds } from '../store/repos/jobs.ts';
+import { claimNextJob } from '../store/repos/jobs.ts';
 import type { Job } from '../store/schema.ts';
 import { deferred } from '../proc/wait.ts';
+import { describeWaiting, drainState, type Waiting } from './drain.ts';
 import { newWorkerId } from './identity.ts';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.ts';
 import { reap } from './reaper.ts';
@@ -30,6 +31,8 @@ export interface WorkerSummary {
   readonly errors: number;
   readonly reaped: number;
   readonly stoppedBy: 'idle' | 'signal';
+  /** Stopped idle: work left beyond the run's reach (the idle horizon), soonest first, with until when. */
+  readonly waiting: readonly Waiting[];
 }
 
 function describe(job: Job, end: JobEnd): string {
@@ -59,10 +62,10 @@ async function housekeeping(deps: WorkerDeps, opts: ResolvedWorkerOptions, self:
   return reaped;
 }
 
-/** Nothing to run, nothing running, and no task waiting for its gate (the sweep resumes those). */
-async function isIdle(deps: WorkerDeps, opts: ResolvedWorkerOptions): Promise<boolean> {
-  if ((await countBusyJobs(deps.store.db, new Date(Date.now() + opts.idleHorizonMs).toISOString())) > 0) return false;
-  return (await stalledTaskIds(deps.store.db)).length === 0;
+/** Nothing within reach: nothing to run or running, no deferred job due and no lock freed within the horizon. */
+async function idleState(deps: WorkerDeps, opts: ResolvedWorkerOptions): Promise<{ idle: boolean; waiting: readonly Waiting[] }> {
+  const state = await drainState(deps.store.db, new Date(Date.now() + opts.idleHorizonMs).toISOString());
+  return { idle: !state.busy, waiting: state.waiting };
 }
 
 /** Run until stopped (or, with untilIdle, until there is nothing left to do). */
@@ -76,6 +79,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   opts.signal.addEventListener('abort', poke, { once: true });
   let nextHousekeeping = 0;
   let stoppedBy: WorkerSummary['stoppedBy'] = 'signal';
+  let waiting: readonly Waiting[] = [];
   opts.log(`worker ${self} started (concurrency ${opts.concurrency}${opts.untilIdle ? ', until idle' : ''})`);
 
   const start = (job: Job) => {
@@ -117,8 +121,10 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
         start(job);
       }
       if (opts.untilIdle && active.size === 0) {
-        if (await isIdle(deps, opts)) {
+        const state = await idleState(deps, opts);
+        if (state.idle) {
           stoppedBy = 'idle';
+          waiting = state.waiting;
           break;
         }
       }
@@ -133,5 +139,6 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
     await Promise.allSettled([...active.values()]);
   }
   opts.log(`worker ${self} stopped (${stoppedBy}): ${counts.jobs} job(s), ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.deferred} deferred, ${counts.released} released`);
-  return { workerId: self, ...counts, stoppedBy };
+  if (waiting.length > 0) opts.log(`still waiting, beyond this run's reach: ${waiting.map(describeWaiting).join('; ')}`);
+  return { workerId: self, ...counts, stoppedBy, waiting };
 }

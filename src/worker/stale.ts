@@ -1,11 +1,11 @@
 // The reaper's judgment, a pure function of a running job and the clock: is it stale, and why?
 import type { Job } from '../store/schema.ts';
-import { isLocal, parseOwner, type Owner } from './identity.ts';
+import { ownerIsDead, parseOwner, processStartTime, type Owner } from './identity.ts';
 
 export const STALE_REASONS = Object.freeze({
   /** Its owner stopped heartbeating (dead, hung, or cut off from the database). */
   leaseExpired: 'lease-expired',
-  /** Its owner ran on this machine and its PID is gone: no need to wait for the lease. */
+  /** Its owner ran on this machine and is gone (PID dead, or recycled by a process started later): no need to wait for the lease. */
   ownerDead: 'owner-dead',
   /** It has run past ORCH_REAPER_MAX_RUNNING_S, heartbeat or not. */
   ranTooLong: 'ran-too-long',
@@ -17,6 +17,8 @@ export interface StaleContext {
   readonly maxRunningMs: number;
   /** Whether a local owner's PID is dead (IO, injected). */
   readonly pidIsDead: (pid: number) => boolean;
+  /** The start time of a local PID now (IO, injected): a different one means the PID was recycled. @default processStartTime */
+  readonly startOf?: (pid: number) => number | null;
   /** This worker's own id: its own jobs are judged by their age only. */
   readonly self: string;
 }
@@ -29,6 +31,6 @@ export function staleReason(job: Pick<Job, 'state' | 'lease_owner' | 'lease_expi
   const expires = job.lease_expires_at === null ? Number.NaN : Date.parse(job.lease_expires_at);
   if (!Number.isFinite(expires) || expires < ctx.nowMs) return STALE_REASONS.leaseExpired;
   const owner: Owner | null = parseOwner(job.lease_owner);
-  if (owner && isLocal(owner) && owner.pid !== process.pid && ctx.pidIsDead(owner.pid)) return STALE_REASONS.ownerDead;
+  if (owner && ownerIsDead(owner, ctx.pidIsDead, ctx.startOf ?? processStartTime)) return STALE_REASONS.ownerDead;
   return null;
 }

@@ -23,7 +23,9 @@ export const FAKE_AGENT = join(ROOT, 'fixtures/agents/fake-agent');
 export const MARKER_NAME = 'ORCH_TEST_MARKER';
 
 export interface Step {
-  mode?: 'ok' | 'crash' | 'hang' | 'no-verdict' | 'invalid-verdict' | 'garbage-stdout';
+  mode?: 'ok' | 'crash' | 'hang' | 'no-verdict' | 'invalid-verdict' | 'garbage-stdout' | 'kill-worker';
+  /** The mode applies to these task ids only; other tasks run the step as "ok". */
+  tasks?: number[];
   verdict?: string;
   commit?: { file: string; content?: string; message?: string };
   sleepMs?: number;

@@ -74,7 +74,7 @@ test('GET /queue counters equal what the store says, and serving writes nothing'
   expect(body.queue.tasks.open_by_stage).toMatchObject({ deploy: 1, development: 1, 'deploy-staging': 1 });
   expect(body.deferred).toMatchObject([{ branch: 'hang', stage: 'deploy-staging', infra_attempts: 1 }]);
   expect(body.staging_runner).toMatchObject({ runs: 3, passed: 1, failed: 1, tool_errors: 1, deferred: 1, exhausted: 0, fallbacks: 0 });
-  expect(body.merge_gate.counters).toEqual({ retests: 0, skipped: 2, passed: 1, red: 0, timeout: 0, lock_busy: 0, other: 0, infra_retries: 0, exhausted: 0, merged: 1, rollbacks: 0 });
+  expect(body.merge_gate.counters).toEqual({ retests: 0, skipped: 2, passed: 1, red: 0, timeout: 0, lock_busy: 0, other: 0, infra_retries: 0, exhausted: 0, merged: 1, rollbacks: 0, lock_waits: 0, lock_wait_ms: 0, locks_broken: 0 });
   expect(body.alerts).toMatchObject({ open: 0, total: 0 });
   expect(bodies.every((b) => JSON.stringify({ ...b, generated_at: 0 }) === JSON.stringify({ ...body, generated_at: 0 }))).toBe(true);
 });

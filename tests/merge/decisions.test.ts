@@ -7,6 +7,10 @@ import { emptyAttempt } from '../../src/merge/attempt.ts';
 import { classifyRetestFailure, retestPassed } from '../../src/merge/classify.ts';
 import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
 import { planMerge, type MergeFacts } from '../../src/merge/plan.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { runMergeGate } from '../../src/merge/gate.ts';
+import type { MergeLock } from '../../src/merge/lock.ts';
+import { lockWaitDelayMs } from '../../src/merge/lock-wait.ts';
 import { routeAttempt } from '../../src/merge/route.ts';
 import { decideRetestSkip, type SkipInput } from '../../src/merge/skip.ts';
 
@@ -64,6 +68,40 @@ describe('decideRetestSkip', () => {
   });
 });
 
+describe('lockWaitDelayMs', () => {
+  it('doubles from the first delay up to the cap, spread by the jitter, never past the time left', () => {
+    expect([1, 2, 3, 4, 5, 6, 40].map((n) => lockWaitDelayMs(n, 60_000, 1))).toEqual([200, 400, 800, 1600, 2000, 2000, 2000]);
+    expect(lockWaitDelayMs(1, 60_000, 0)).toBe(100);
+    expect(lockWaitDelayMs(3, 60_000, 0.5)).toBe(600);
+    expect(lockWaitDelayMs(6, 150, 1)).toBe(150);
+    expect(lockWaitDelayMs(2, 0, 1)).toBe(0);
+    expect(lockWaitDelayMs(2, 60_000, 7)).toBe(400);
+  });
+});
+
+describe('the gate waiting for a busy lock (injected clock)', () => {
+  it('asks again with the backoff until ORCH_MERGE_LOCK_WAIT_S, then reports lock-busy with the wait; a gate of its own task is not waited for', async () => {
+    const config = loadConfig({ env: { ORCH_MERGE_LOCK_WAIT_S: '5' }, envFile: false });
+    let clock = 0;
+    const slept: number[] = [];
+    let asks = 0;
+    const busy = (taskId: number): MergeLock => ({
+      acquire: async () => (asks++, { acquired: false, heldBy: { holder: `task-${taskId}@elsewhere/b:1.1:abcd`, taskId, expiresAt: '2999-01-01T00:00:00.000Z' } }),
+      release: async () => false,
+    });
+    const deps = { store: undefined as never, config, sleep: async (ms: number) => (slept.push(ms), (clock += ms)), now: () => clock };
+    const task = { id: 1, repo: '/r', branch: 'b', base: 'main', validated_sha: null };
+    const attempt = await runMergeGate({ ...deps, lock: busy(2) }, task);
+    expect(attempt).toMatchObject({ classification: 'lock-busy', source: 'merge-lock', lockWait: { waits: slept.length, ms: 5000 } });
+    expect(slept.reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(slept.every((ms, i) => i === slept.length - 1 || (ms >= 100 * 2 ** Math.min(i, 3) && ms <= 2000))).toBe(true);
+    expect(asks).toBe(slept.length + 1);
+    slept.length = 0;
+    expect(await runMergeGate({ ...deps, lock: busy(1) }, task)).toMatchObject({ classification: 'lock-busy', lockWait: null });
+    expect(slept).toEqual([]);
+  });
+});
+
 describe('routeAttempt', () => {
   const policy = { retries: 3, backoffMs: 0 };
   const on = { classify: true, infraRetry: true };
@@ -80,6 +118,12 @@ describe('routeAttempt', () => {
     expect(r.verdict).toBe(verdict);
     expect(r.detail).toMatchObject({ class: cls, action });
     expect(r.retry).toEqual(verdict === 'defer' ? policy : undefined);
+  });
+
+  it('a merge lock still busy after the wait defers WITHOUT a retry policy: no infra budget, no re-queue of the staging job', () => {
+    const r = routeAttempt(attempt({ classification: 'lock-busy', source: 'merge-lock' }), on, policy);
+    expect(r).toMatchObject({ verdict: 'defer', detail: { class: 'infra', action: 'lock-wait', cause: 'lock-wait' } });
+    expect(r.retry).toBeUndefined();
   });
 
   it('with either switch off an infra failure falls back to the old routing: rollback', () => {
@@ -143,7 +187,7 @@ describe('countMergeAttempts', () => {
       row('defer', null),
       row('defer', { broken: true }),
     ]);
-    expect(counters).toEqual({ retests: 4, skipped: 1, passed: 3, red: 1, timeout: 1, lock_busy: 1, other: 1, infra_retries: 2, exhausted: 1, merged: 2, rollbacks: 2 });
+    expect(counters).toEqual({ retests: 4, skipped: 1, passed: 3, red: 1, timeout: 1, lock_busy: 1, other: 1, infra_retries: 2, exhausted: 1, merged: 2, rollbacks: 2, lock_waits: 0, lock_wait_ms: 0, locks_broken: 0 });
     expect(Object.keys(counters)).toEqual([...MERGE_COUNTERS]);
   });
 });

@@ -23,7 +23,7 @@ describe('merge lock (merge_locks table)', () => {
       const winner = results.find((r) => r.acquired);
       if (!loser || loser.acquired || !winner?.acquired) throw new Error('expected one winner and one loser');
       expect(loser.heldBy?.holder).toBe(winner.lease.holder);
-      expect(winner.lease.holder).toMatch(/^task-[12]@.+:\d+:[0-9a-f]{8}$/);
+      expect(winner.lease.holder).toMatch(/^task-[12]@.+:\d+\.\d+:[0-9a-f]{8}$/);
       expect((await a.acquire('/other-repo', 3, 60_000)).acquired).toBe(true);
       expect(await a.release(winner.lease)).toBe(true);
       expect((await b.acquire('/r', 2, 60_000)).acquired).toBe(true);

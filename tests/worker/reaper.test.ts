@@ -64,7 +64,7 @@ describe('reap', () => {
     await until(() => markerHolders(MARK, mark).length === 3, 3_000, 'the orphan tree');
 
     const reaped = await reap({ store: t.store, config }, SELF);
-    expect(reaped).toEqual([{ jobId: job.id, reason: 'owner-dead', killed: 3, action: 'requeued' }]);
+    expect(reaped).toEqual([{ jobId: job.id, reason: 'owner-dead', killed: 3, action: 'requeued', reaps: 1 }]);
     expect(markerHolders(MARK, mark)).toEqual([]);
     const row = (await jobsForTask(t.store.db, job.task_id))[0];
     expect(row).toMatchObject({ state: 'queued', lease_owner: null, pid: null });
@@ -75,17 +75,44 @@ describe('reap', () => {
     const t = (temp = await makeTempStore());
     await runningJob(t, { owner: `${HOST_KEY}:${process.ppid}:0a0a0a0a` });
     const { job } = await runningJob(t, { owner: 'elsewhere/boot:77:0b0b0b0b', leaseMs: -1 });
-    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'lease-expired', killed: 0, action: 'requeued' }]);
+    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'lease-expired', killed: 0, action: 'requeued', reaps: 1 }]);
   });
 
-  it('a job reaped ORCH_JOB_MAX_ATTEMPTS times fails and blocks its task with one alert', async () => {
+  it('sees a local owner whose PID now belongs to a process started at another time (a recycled PID) as dead', async () => {
     const t = (temp = await makeTempStore());
-    const earlier = [{ reason: 'lease-expired' }, { reason: 'lease-expired' }];
+    const start = Number(readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19]);
+    await runningJob(t, { owner: `${HOST_KEY}:${process.ppid}.${start}:0a0a0a0a` });
+    const { job } = await runningJob(t, { owner: `${HOST_KEY}:${process.ppid}.${start + 1}:0d0d0d0d` });
+    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'owner-dead', killed: 0, action: 'requeued', reaps: 1 }]);
+  });
+
+  it('re-queues a job reaped for dead owners more often than ORCH_JOB_MAX_ATTEMPTS: a dead worker is not a failed attempt', async () => {
+    const t = (temp = await makeTempStore());
+    const earlier = Array.from({ length: 5 }, () => ({ reason: 'owner-dead' }));
     const { task, job } = await runningJob(t, { owner: 'elsewhere/boot:77:0c0c0c0c', leaseMs: -1, detail: { reaps: earlier } });
-    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'lease-expired', killed: 0, action: 'failed' }]);
-    expect(await getTask(t.store.db, task.id)).toMatchObject({ state: 'blocked', blocked_reason: expect.stringContaining('reaped 3 time(s), last: lease-expired') });
+    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'lease-expired', killed: 0, action: 'requeued', reaps: 6 }]);
+    expect(await getTask(t.store.db, task.id)).toMatchObject({ state: 'active' });
+    expect((await jobsForTask(t.store.db, task.id)).map((j) => j.state)).toEqual(['queued']);
+  });
+
+  it('a job that ran too long is a failed run: it counts against ORCH_JOB_MAX_ATTEMPTS, not the reaps', async () => {
+    const t = (temp = await makeTempStore());
+    const { task, job } = await runningJob(t, { owner: 'elsewhere/boot:77:0e0e0e0e' });
+    await t.store.db.updateTable('jobs').set({ started_at: iso(Date.now() - (config.ORCH_REAPER_MAX_RUNNING_S + 1) * 1000) }).where('id', '=', job.id).execute();
+    expect(await reap({ store: t.store, config }, SELF)).toEqual([{ jobId: job.id, reason: 'ran-too-long', killed: 0, action: 'failed', reaps: 0 }]);
+    const jobs = await jobsForTask(t.store.db, task.id);
+    expect(jobs.map((j) => [j.state, j.outcome])).toEqual([['failed', 'reaped'], ['queued', null]]);
+  });
+
+  it('a job reaped ORCH_JOB_MAX_REAPS times (a poison job) fails and blocks its task with a reason naming the bound and one alert', async () => {
+    const t = (temp = await makeTempStore());
+    const poison = loadConfig({ env: { ORCH_KILL_GRACE_S: '0.2', ORCH_JOB_MAX_REAPS: '3' }, envFile: false });
+    const earlier = [{ reason: 'owner-dead' }, { reason: 'lease-expired' }];
+    const { task, job } = await runningJob(t, { owner: 'elsewhere/boot:77:0c0c0c0c', leaseMs: -1, detail: { reaps: earlier } });
+    expect(await reap({ store: t.store, config: poison }, SELF)).toEqual([{ jobId: job.id, reason: 'lease-expired', killed: 0, action: 'blocked', reaps: 3 }]);
+    expect(await getTask(t.store.db, task.id)).toMatchObject({ state: 'blocked', blocked_reason: expect.stringContaining('reaped 3 time(s) (ORCH_JOB_MAX_REAPS=3)') });
     expect((await jobsForTask(t.store.db, task.id)).map((j) => [j.state, j.outcome])).toEqual([['failed', 'reaped']]);
-    expect((await alertsForTask(t.store.db, task.id)).map((a) => a.kind)).toEqual(['job-failed']);
+    expect((await alertsForTask(t.store.db, task.id)).map((a) => a.kind)).toEqual(['job-reaped']);
     expect(await t.count('agent_runs')).toBe(0);
   });
 });
@@ -104,5 +131,21 @@ describe('sweepStalled', () => {
     expect(outcomes.filter((o) => o === 'advanced')).toHaveLength(1);
     expect((await transitionsForTask(t.store.db, task.id)).map((x) => `${x.from_stage}->${x.to_stage}`)).toEqual(['analysis->architecture']);
     expect(await sweepStalled(deps)).toEqual([]);
+  });
+
+  it('resumes at once, despite the grace, a task whose job was finished by a worker that died on this machine; a live finisher is left alone', async () => {
+    const t = (temp = await makeTempStore());
+    const deps = { store: t.store, config: loadConfig({ env: { ORCH_HOME: t.dir }, envFile: false }) };
+    const finished = async (by: string) => {
+      const task = await insertTask(t.store.db, { repo: '/r', branch: `b-${randomUUID()}`, base: 'main', title: 't', stage: 'analysis' });
+      const job = await insertJob(t.store.db, { taskId: task.id, stage: 'analysis', agent: 'analyst' });
+      await t.store.db.updateTable('jobs').set({ state: 'succeeded', outcome: 'exit-0', finished_at: iso(Date.now() - 1_000), detail: JSON.stringify({ finishedBy: by }) }).where('id', '=', job.id).execute();
+      return task.id;
+    };
+    const dead = await finished(`${HOST_KEY}:${await deadPid()}:0f0f0f0f`);
+    await finished(`${HOST_KEY}:${process.pid}:0e0e0e0e`);
+    await finished('elsewhere/boot:7:0d0d0d0d');
+    const swept = await sweepStalled(deps, 60_000);
+    expect(swept.map((s) => [s.taskId, 'result' in s ? s.result.outcome : s.error])).toEqual([[dead, 'advanced']]);
   });
 });

@@ -61,6 +61,11 @@ export const mergeKeys = {
     doc: 'Delay before the first infra re-queue runs; doubles on each further one (at most 32 times this).',
     max: 24 * 3600,
   }),
+  ORCH_MERGE_LOCK_WAIT_S: seconds({
+    default: '300',
+    doc: 'How long a merge gate waits for a busy merge lock (backoff up to 2 s) before leaving the task on deploy-staging to be re-checked; never spends the infra budget.',
+    max: 24 * 3600,
+  }),
   ORCH_MERGE_RETEST_SKIP_WHEN_CURRENT: bool({
     default: 'true',
     doc: 'Skip the re-test when the rebase was a proven no-op and HEAD is the validated commit; false = always re-test.',

@@ -16,9 +16,15 @@ export const workerKeys = {
   }),
   ORCH_JOB_MAX_ATTEMPTS: int({
     default: '3',
-    doc: 'Runs of a job that keeps failing (crash, non-zero exit, timeout, reaped) before the task is blocked with one alert.',
+    doc: 'Runs of a job that keeps failing (crash, non-zero exit, timeout, ran too long) before the task is blocked with one alert.',
     min: 1,
     max: 20,
+  }),
+  ORCH_JOB_MAX_REAPS: int({
+    default: '10',
+    doc: 'Reaps of one job for a dead worker or a lost lease (never counted as attempts) before the task is blocked with one alert: a poison job.',
+    min: 1,
+    max: 1000,
   }),
   ORCH_REAPER_INTERVAL_S: seconds({
     default: '10',

@@ -50,6 +50,11 @@ export async function releaseMergeLock(db: Db, repo: string, holder: string): Pr
   return result.numDeletedRows === 1n;
 }
 
+/** Remove a dead holder's lock, guarded by its exact holder id; false when someone else holds it now. */
+export async function breakMergeLock(db: Db, repo: string, holder: string): Promise<boolean> {
+  return releaseMergeLock(db, repo, holder);
+}
+
 export async function findMergeLock(db: Db, repo: string): Promise<MergeLockRow | undefined> {
   return db.selectFrom('merge_locks').selectAll().where('repo', '=', repo).executeTakeFirst();
 }

@@ -67,6 +67,16 @@ export async function updateTaskGuarded(db: Db, id: number, version: number, pat
   return result.numUpdatedRows === 1n;
 }
 
+/**
+ * Check, under the write lock, that the task still has `version`, WITHOUT bumping it: for a
+ * decision that changes nothing of the task (a plain wait), so it never invalidates the decision
+ * another evaluator of the same task is about to write.
+ */
+export async function confirmTaskVersion(db: Db, id: number, version: number): Promise<boolean> {
+  const result = await db.updateTable('tasks').set({ version }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
 /** The commit a deterministic run proved good (written with the run that proved it). */
 export async function setValidatedSha(db: Db, id: number, sha: string | null, at = nowIso()): Promise<void> {
   await db.updateTable('tasks').set({ validated_sha: sha, updated_at: at }).where('id', '=', id).execute();
