@@ -4,7 +4,8 @@
 // ORCH_JOB_MAX_ATTEMPTS times fails and blocks its task with one alert instead of looping.
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { failWithoutRun, parseDetail } from '../launcher/finish.ts';
+import { failWithoutRun } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 import { killTree } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { releaseJob, runningJobs, takeOverLease } from '../store/repos/jobs.ts';

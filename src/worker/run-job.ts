@@ -3,7 +3,8 @@
 // catch-all for a job (one bad job never stops the worker).
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { failWithoutRun, parseDetail } from '../launcher/finish.ts';
+import { failWithoutRun } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 import { launchJob, type LaunchResult } from '../launcher/launch.ts';
 import type { Store } from '../store/db.ts';
 import { recordJobRun, releaseJob } from '../store/repos/jobs.ts';
