@@ -11,7 +11,7 @@ import { stageTransitionsBlock } from './stage-transitions.ts';
 import type { BlockFamily } from './types.ts';
 import { verdictKeysBlock } from './verdict-keys.ts';
 
-export const BLOCK_FAMILIES: readonly BlockFamily<any>[] = Object.freeze([
+export const BLOCK_FAMILIES: readonly BlockFamily<unknown>[] = Object.freeze([
   stageTransitionsBlock,
   verdictKeysBlock,
   configBlock,
