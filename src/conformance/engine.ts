@@ -4,6 +4,7 @@
 import { HARNESS_CONFIG_FILE } from './config/defaults.ts';
 import type { ResolvedHarnessConfig } from './config/load.ts';
 import { BLOCK_FAMILIES } from './blocks/registry.ts';
+import { checkDocPaths } from './doc-paths.ts';
 import { compareBlock } from './blocks/compare.ts';
 import type { BlockContext, BlockInstance } from './blocks/types.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
@@ -102,6 +103,8 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
     const why = family && !config.blocks.has(family) ? `the block ${family} is not enabled in ${HARNESS_CONFIG_FILE}` : `no block definition has this name (known: ${[...known].sort().join(', ') || 'none'})`;
     out.push(diagnostic(b.file, b.line, 1, 'block-unknown', `orch:${b.name}: ${why}`));
   }
+
+  for (const [file, text] of docs.texts) out.push(...checkDocPaths(config.root, file, text, config.docPathPrefixes));
 
   const s = scan as ScanResult | undefined;
   return {

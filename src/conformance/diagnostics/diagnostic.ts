@@ -41,6 +41,7 @@ export const RULES = {
   'inventory-class': 'A class in the inventory disagrees with the avoidable-LLM-control-path predicate.',
   'marker-unresolved': 'A regression marker names a symbol that its file does not define.',
   'no-files-scanned': 'The scanner found no source file to scan: the source folders are wrong.',
+  'doc-path-missing': 'A path that a doc writes in inline code or links to does not exist in the repo.',
 } as const;
 
 export type RuleId = keyof typeof RULES;
