@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 const NODE_MODULES = require.resolve.paths('ajv')?.find((dir) => existsSync(dir)) ?? join(REPO_ROOT, 'node_modules');
 
 // fixtures too: the docs name files there (docPaths in orch.conformance.json checks that they exist).
-const ORCH_PARTS = ['src', 'scripts', 'bin', 'fixtures', 'docs', '.env.example', 'package.json', 'orch.conformance.json'];
+const ORCH_PARTS = ['src', 'scripts', 'bin', 'fixtures', 'docs', '.env.example', 'package.json', 'orch.conformance.json', '.dependency-cruiser.mjs'];
 
 export interface TempRepo {
   readonly root: string;
