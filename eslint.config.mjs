@@ -2,9 +2,10 @@
 // guide asks for (STYLE §15: no floating promises) and the ones that keep types honest.
 // Type information comes from the `typescript` package, which is the TypeScript 6 API package:
 // TypeScript 7 (`tsc`, `npm run typecheck`) has no JavaScript API yet (docs/decisions.md).
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['node_modules/**', 'fixtures/repos/**', 'fixtures/**/*.js', 'bin/**', '**/*.mjs', '**/*.cjs'],
   },
