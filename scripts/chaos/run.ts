@@ -30,7 +30,7 @@ import { addTask } from '../../src/pipeline/add-task.ts';
 import { STAGES } from '../../src/pipeline/stages.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { ownerReaps } from '../../src/worker/reaper.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
+import { pidIsDead } from '../../src/proc/identity.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ORCH = join(ROOT, 'bin/orch.js');

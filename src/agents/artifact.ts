@@ -2,10 +2,9 @@
 // exactly one machine-verdict line, read later by THE verdict parser like any LLM artifact.
 // Output tails go in fenced blocks (lines inside fences never count as verdicts) and every
 // secret value is masked.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { verdictKey } from '../pipeline/verdict-keys.ts';
 import { maskSecrets } from '../secrets/mask.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 
 export interface ArtifactSection {
   readonly heading: string;
@@ -56,9 +55,6 @@ export function renderArtifact(spec: ArtifactSpec, env: Readonly<Record<string, 
 /** Write atomically (temp file + rename), so a gate never reads half an artifact. */
 export function writeArtifact(path: string, spec: ArtifactSpec, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const text = renderArtifact(spec, env);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text);
   return text;
 }

@@ -3,7 +3,9 @@
 // repo in ORCH_STAGING_RUNNER_REPOS); anything else, and its fallback, keeps the LLM deployer.
 // It writes no rows: runStagingJob turns its outcome into the finish handler's terms.
 import type { ReservedAgent, RunContext } from '../launcher/types.ts';
-import { resolveStagingOptions, runStagingJob, stagingRunnerApplies, STAGING_RUNNER_ROLE, STAGING_STAGE } from '../staging/index.ts';
+import { stagingRunnerApplies, STAGING_RUNNER_ROLE, STAGING_STAGE } from '../staging/intercept.ts';
+import { resolveStagingOptions } from '../staging/options.ts';
+import { runStagingJob } from '../staging/runner.ts';
 
 export const stagingRunnerAgent: ReservedAgent = Object.freeze({
   name: STAGING_RUNNER_ROLE,

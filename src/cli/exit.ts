@@ -1,5 +1,6 @@
 // Exit codes of the CLI and the one mapping from errors to them.
 import { ERROR_CODES, isOrchError } from '../errors.ts';
+import type { StageVerdict } from '../stage/report.ts';
 
 export const EXIT = {
   ok: 0,
@@ -10,6 +11,14 @@ export const EXIT = {
   /** Deferred / infra: try again later (EX_TEMPFAIL). */
   tempfail: 75,
 } as const;
+
+/** `orch stage`: advanced 0; rolled back or failed closed 1 (someone must change something); deferred 75. */
+export const STAGE_EXIT: Readonly<Record<StageVerdict, number>> = Object.freeze({
+  advanced: EXIT.ok,
+  'rolled-back': EXIT.fault,
+  'failed-closed': EXIT.fault,
+  deferred: EXIT.tempfail,
+});
 
 /** Thrown by a command to end with a given exit code after it printed its own output. */
 export class ExitSignal extends Error {

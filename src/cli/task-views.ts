@@ -1,14 +1,8 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 import { ownerReaps } from '../worker/reaper.ts';
-
-/** Columns padded to the widest cell; the last column is not padded. */
-export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
+import { detailValue } from '../util/json.ts';
+import { renderTable } from '../util/table.ts';
 
 export function taskTable(tasks: readonly Task[]): string {
   const rows = tasks.map((t) => [String(t.id), t.stage, t.state, t.branch, t.base, t.title]);
@@ -70,7 +64,7 @@ export function renderTask(r: TaskRecord): string {
 
 /** JSON form: the stored rows, with JSON detail columns parsed. */
 export function taskJson(r: TaskRecord): object {
-  const parse = <T extends { detail: string | null }>(row: T) => ({ ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown) });
+  const parse = <T extends { detail: string | null }>(row: T) => ({ ...row, detail: detailValue(row.detail) });
   return {
     task: r.task,
     reaps: reaps(r),

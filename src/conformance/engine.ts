@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { HARNESS_CONFIG_FILE } from './config/defaults.ts';
 import type { ResolvedHarnessConfig } from './config/load.ts';
 import { BLOCK_FAMILIES } from './blocks/registry.ts';
+import { checkDocPaths } from './doc-paths.ts';
 import { compareBlock } from './blocks/compare.ts';
 import type { BlockContext, BlockInstance } from './blocks/types.ts';
 import { diagnostic, sortDiagnostics, type Diagnostic, type RuleId } from './diagnostics/diagnostic.ts';
@@ -203,6 +204,8 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
   // Half a truth is worse than none: with registries in conflict, no repair is offered.
   const conflicts = await registryConflicts(ctx);
   out.push(...conflicts);
+  for (const [file, text] of docs.texts) out.push(...checkDocPaths(config.root, file, text, config.docPathPrefixes));
+
   const s = scan as ScanResult | undefined;
   return {
     diagnostics: sortDiagnostics(out),

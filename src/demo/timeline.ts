@@ -1,7 +1,7 @@
 // The demo's timeline: one row per agent run, with what the gate made of it. A pure function of
 // the stored rows (the same tables `orch task show` reads).
-import { formatDuration } from '../cli/duration.ts';
-import { renderTable } from '../cli/task-views.ts';
+import { formatDuration } from '../util/duration.ts';
+import { renderTable } from '../util/table.ts';
 import type { AgentRun, Job, TransitionRow } from '../store/schema.ts';
 
 export interface TimelineRow {

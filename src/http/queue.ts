@@ -10,6 +10,7 @@ import type { Store } from '../store/db.ts';
 import type { Alert } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
 import { ownerReaps } from '../worker/reaper.ts';
+import { detailValue } from '../util/json.ts';
 
 /** How many alerts the `alerts.recent` list holds, newest first. */
 export const RECENT_ALERTS = 20;
@@ -72,13 +73,7 @@ async function deferredBlock(db: Db) {
 }
 
 function alertView(a: Alert) {
-  let detail: unknown = a.detail;
-  try {
-    detail = a.detail === null ? null : JSON.parse(a.detail);
-  } catch {
-    // A detail that is not JSON is shown as the text it is.
-  }
-  return { id: a.id, task_id: a.task_id, kind: a.kind, message: a.message, detail, created_at: a.created_at, resolved_at: a.resolved_at };
+  return { id: a.id, task_id: a.task_id, kind: a.kind, message: a.message, detail: detailValue(a.detail), created_at: a.created_at, resolved_at: a.resolved_at };
 }
 
 async function alertsBlock(db: Db) {

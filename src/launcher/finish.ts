@@ -14,6 +14,7 @@ import { getTask, setValidatedSha, updateTaskGuarded } from '../store/repos/task
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { writeTransaction, type Db } from '../store/tx.ts';
+import { parseDetail } from '../util/json.ts';
 import type { RunReport } from './types.ts';
 
 export interface FinishDeps {
@@ -35,16 +36,6 @@ export type FinishOutcome =
       /** advance() raised (it is never-raise here: the reaper's sweep evaluates the gate again). */
       readonly advanceError: string | null;
     };
-
-export function parseDetail(detail: string | null): Record<string, unknown> {
-  if (detail === null) return {};
-  try {
-    const value: unknown = JSON.parse(detail);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { previous: value };
-  } catch {
-    return { previous: detail };
-  }
-}
 
 /** The job's outcome column: `exit-0`, `exit-3`, `timeout`, `signaled`, `spawn-error`, ... */
 export function outcomeWord(report: Pick<RunReport, 'status' | 'exitCode' | 'detail'>): string {

@@ -1,5 +1,6 @@
 // Usage of an agent run, read from its JSON stdout when there is one (SPEC §4): the whole output
 // as one JSON object, or else the last line that is one (stream-json prints a result line last).
+import { parseJsonObject } from '../util/json.ts';
 import type { AgentUsage } from './types.ts';
 
 function count(value: unknown): number | null {
@@ -10,22 +11,13 @@ function money(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
-function asObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The JSON object an agent printed, or null when its stdout is not JSON. */
 export function resultObject(stdout: string): Record<string, unknown> | null {
-  const whole = asObject(stdout.trim());
+  const whole = parseJsonObject(stdout.trim());
   if (whole) return whole;
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
   for (let i = lines.length - 1; i >= 0; i--) {
-    const obj = asObject(lines[i] as string);
+    const obj = parseJsonObject(lines[i] as string);
     if (obj) return obj;
   }
   return null;

@@ -3,8 +3,7 @@
 // comments and `$VARIABLES` are refused. The default re-test IS the staging suite.
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { resolveSuiteCommand } from '../staging/index.ts';
-import { suiteCommandProblem } from '../staging/command.ts';
+import { resolveSuiteCommand, suiteCommandProblem } from '../staging/command.ts';
 import { parse } from 'shell-quote';
 
 /** argv of `text`, or a message saying what a shell-free command cannot contain. */

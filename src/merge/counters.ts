@@ -3,6 +3,7 @@
 // figures and they survive restarts. ORCH_MERGE_METRICS_ENABLED=false: no counters.
 import type { Config } from '../config/keys.ts';
 import type { Store } from '../store/db.ts';
+import { parseJsonObject } from '../util/json.ts';
 import { MERGE_CHECK_ID } from './check.ts';
 import { switchesFromConfig, type MergeSwitches } from './options.ts';
 
@@ -24,21 +25,11 @@ export interface AttemptRow {
   readonly transition_id: number | null;
 }
 
-function parse(detail: string | null): Record<string, unknown> {
-  if (detail === null) return {};
-  try {
-    const value: unknown = JSON.parse(detail);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** Count recorded attempts (pure). */
 export function countMergeAttempts(rows: readonly AttemptRow[]): MergeCounters {
   const c: MergeCounters = Object.fromEntries(MERGE_COUNTERS.map((k) => [k, 0])) as MergeCounters;
   for (const row of rows) {
-    const d = parse(row.detail);
+    const d = parseJsonObject(row.detail) ?? {};
     if (d.retest !== null && d.retest !== undefined) c.retests++;
     if (d.skippedRetest === true) c.skipped++;
     if (row.verdict === 'pass') c.passed++;

@@ -14,7 +14,7 @@ import type { PgSession, PostgresStore, Store } from '../store/db.ts';
 import { breakMergeLock, findMergeLock, recordMergeLockHolder, releaseMergeLock, tryTakeMergeLock } from '../store/repos/merge-locks.ts';
 import type { MergeLockRow } from '../store/schema.ts';
 import { writeTransaction } from '../store/tx.ts';
-import { ownerIsDead, parseOwner, selfKey } from '../worker/identity.ts';
+import { ownerIsDead, parseOwner, selfKey } from '../proc/identity.ts';
 
 export interface MergeLease {
   readonly repo: string;

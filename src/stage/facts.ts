@@ -3,17 +3,8 @@
 import { recordedRuns, runRecordSchema } from '../staging/record.ts';
 import type { GateResultRow, Job } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
+import { parseJsonObject } from '../util/json.ts';
 import type { GateFacts, RunFacts } from './report.ts';
-
-function parseObject(text: string | null): Record<string, unknown> {
-  if (text === null) return {};
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** The last run the staging runner recorded on `job`, or null (it did not run). */
 export function lastStagingRun(job: Pick<Job, 'detail'>): RunFacts | null {
@@ -40,7 +31,7 @@ export async function gateResultSince(db: Db, taskId: number, checkId: string, a
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? { verdict: row.verdict, reason: row.reason, detail: parseObject(row.detail) } : null;
+  return row ? { verdict: row.verdict, reason: row.reason, detail: parseJsonObject(row.detail) ?? {} } : null;
 }
 
 export async function lastGateResultId(db: Db): Promise<number> {

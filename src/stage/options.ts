@@ -6,7 +6,7 @@ import { InvalidInputError } from '../errors.ts';
 import { requireBranchName } from '../git/refs.ts';
 import { branchHead, requireWorkTree } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
-import { parseDuration } from '../cli/duration.ts';
+import { parseDuration } from '../util/duration.ts';
 
 export interface StageOptions {
   /** @default the git work tree of the current directory */

@@ -1,18 +1,10 @@
 // The JSON report of `orch stage` (SPEC §11) and its exit code, as pure functions of what the
 // store recorded: the staging runner's last run on the job, the merge gate's gate result, and
 // where the task ended up. Nothing here is invented: a block the store has no facts for is null.
-import { EXIT } from '../cli/exit.ts';
+// The exit code of each verdict is the CLI's business (STAGE_EXIT in src/cli/exit.ts).
 
 export const STAGE_VERDICTS = ['advanced', 'rolled-back', 'deferred', 'failed-closed'] as const;
 export type StageVerdict = (typeof STAGE_VERDICTS)[number];
-
-/** advanced 0; rolled back or failed closed 1 (someone must change something); deferred 75. */
-export const STAGE_EXIT: Readonly<Record<StageVerdict, number>> = Object.freeze({
-  advanced: EXIT.ok,
-  'rolled-back': EXIT.fault,
-  'failed-closed': EXIT.fault,
-  deferred: EXIT.tempfail,
-});
 
 export interface StagingBlock {
   readonly outcome: 'executed' | 'tool-error';

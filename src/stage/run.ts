@@ -15,7 +15,7 @@ import { openStore, type Store } from '../store/db.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, getTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { newWorkerId, pidIsDead } from '../worker/identity.ts';
+import { newWorkerId, pidIsDead } from '../proc/identity.ts';
 import { reapJob } from '../worker/reaper.ts';
 import { staleReason } from '../worker/stale.ts';
 import { runJob } from '../worker/run-job.ts';

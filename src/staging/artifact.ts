@@ -1,9 +1,6 @@
 // 15-staging-log.md as the staging runner writes it: a log a human can read (command, commit,
 // exit code, duration, attempt, output tail) with exactly one `staging_status:` line, the same
 // contract as the LLM deployer's artifact, parsed by the same parser with no special case.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { quote } from 'shell-quote';
 import type { StagingStatus } from './outcome.ts';
 import type { BoundedTails } from './tail.ts';
@@ -89,17 +86,4 @@ export function renderStagingLog(log: StagingLog): string {
     '',
   ];
   return lines.join('\n');
-}
-
-/** Write `text` to `path` whole or not at all (temp file + rename), so a gate never reads half of it. */
-export function writeArtifactAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }

@@ -4,7 +4,8 @@ import { ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { artifactPath } from '../pipeline/paths.ts';
 import { roleForStage } from '../pipeline/stages.ts';
 import { shellExitCode, type RunResult } from '../proc/index.ts';
-import { renderStagingLog, writeArtifactAtomic } from './artifact.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { renderStagingLog } from './artifact.ts';
 import type { SuiteCommand } from './command.ts';
 import { STAGING_STAGE } from './intercept.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
@@ -79,7 +80,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
     },
   });
   try {
-    writeArtifactAtomic(path, text);
+    writeFileAtomic(path, text);
   } catch (error) {
     throw new OrchError(ERROR_CODES.STAGING_FAILED, `cannot write the artifact ${path}: ${errorMessage(error)}`, { cause: error });
   }

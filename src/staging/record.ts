@@ -3,7 +3,7 @@
 // detail (jobs.detail.result); a re-run of the same job (after a deferral) carries the earlier
 // entries forward, since the finish handler replaces `result` on each finish. GET /queue counts them.
 import { z } from 'zod';
-import { parseDetail } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 
 export const RUN_RESULTS = ['passed', 'failed', 'deferred', 'exhausted', 'fallback'] as const;
 export type RunResultKind = (typeof RUN_RESULTS)[number];

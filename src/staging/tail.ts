@@ -13,7 +13,6 @@ export const TAIL_INDENT = '    ';
 export function cleanOutput(text: string): string {
   const plain = stripVTControlCharacters(text)
     .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
   const body = plain.endsWith('\n') ? plain.slice(0, -1) : plain;
   if (body === '') return '';

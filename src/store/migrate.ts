@@ -8,10 +8,10 @@ import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_merge_locks.ts';
 import * as m003 from './migrations/003_one_running_job.ts';
 
-/** A migration of ours: Kysely's, plus the dialect it runs on. */
+/** A migration of ours: Kysely's, plus the dialect it runs on. Its database is not yet `Database`: unknown. */
 export interface OrchMigration {
-  up(db: Kysely<any>, dialect: StoreDialect): Promise<void>;
-  down?(db: Kysely<any>, dialect: StoreDialect): Promise<void>;
+  up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
 }
 
 export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze({
@@ -24,13 +24,13 @@ function providerFor(dialect: StoreDialect): MigrationProvider {
   const bound: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(MIGRATIONS)) {
     const { down } = m;
-    bound[name] = { up: (db) => m.up(db, dialect), ...(down ? { down: (db: Kysely<any>) => down(db, dialect) } : {}) };
+    bound[name] = { up: (db) => m.up(db, dialect), ...(down ? { down: (db: Kysely<unknown>) => down(db, dialect) } : {}) };
   }
   return { getMigrations: async () => bound };
 }
 
 /** Bring the schema to the newest version; throws ORCH_STORE_FAILED naming the failed migration. */
-export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect = 'sqlite'): Promise<void> {
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect = 'sqlite'): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: providerFor(dialect) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

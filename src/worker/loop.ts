@@ -8,7 +8,7 @@ import { claimNextJob } from '../store/repos/jobs.ts';
 import type { Job } from '../store/schema.ts';
 import { deferred } from '../proc/wait.ts';
 import { describeWaiting, drainState, type Waiting } from './drain.ts';
-import { newWorkerId } from './identity.ts';
+import { newWorkerId } from '../proc/identity.ts';
 import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } from './options.ts';
 import { reap } from './reaper.ts';
 import { runJob, type JobEnd } from './run-job.ts';

@@ -9,7 +9,8 @@
 // - ran too long: the run itself is at fault, a failed run like any other (the attempt budget).
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { failWithoutRun, parseDetail } from '../launcher/finish.ts';
+import { failWithoutRun } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 import { killTree } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
@@ -18,7 +19,7 @@ import { getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
-import { isLocal, jobMarker, parseOwner, pidIsDead } from './identity.ts';
+import { isLocal, jobMarker, parseOwner, pidIsDead } from '../proc/identity.ts';
 import { STALE_REASONS, staleReason, type StaleReason } from './stale.ts';
 
 export interface ReapedJob {

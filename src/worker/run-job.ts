@@ -3,14 +3,15 @@
 // catch-all for a job (one bad job never stops the worker).
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { failWithoutRun, parseDetail } from '../launcher/finish.ts';
+import { failWithoutRun } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 import { launchJob, type LaunchResult } from '../launcher/launch.ts';
 import type { Store } from '../store/db.ts';
 import { recordJobRun, releaseJob } from '../store/repos/jobs.ts';
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { jobMarker } from './identity.ts';
+import { jobMarker } from '../proc/identity.ts';
 
 export type JobEnd =
   | { readonly kind: 'finished'; readonly result: Extract<LaunchResult, { kind: 'finished' }> }

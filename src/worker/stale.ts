@@ -1,6 +1,6 @@
 // The reaper's judgment, a pure function of a running job and the clock: is it stale, and why?
 import type { Job } from '../store/schema.ts';
-import { ownerIsDead, parseOwner, processStartTime, type Owner } from './identity.ts';
+import { ownerIsDead, parseOwner, processStartTime, type Owner } from '../proc/identity.ts';
 
 export const STALE_REASONS = Object.freeze({
   /** Its owner stopped heartbeating (dead, hung, or cut off from the database). */

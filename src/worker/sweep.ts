@@ -6,11 +6,11 @@
 import type { AdvanceDeps, AdvanceResult } from '../pipeline/advance.ts';
 import { advance } from '../pipeline/advance.ts';
 import { errorMessage } from '../errors.ts';
-import { parseDetail } from '../launcher/finish.ts';
+import { parseDetail } from '../util/json.ts';
 import { isStage } from '../pipeline/stages.ts';
 import { latestJobForStage, stalledTaskIds } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
-import { ownerIsDead, parseOwner } from './identity.ts';
+import { ownerIsDead, parseOwner } from '../proc/identity.ts';
 
 export type SweepResult = { readonly taskId: number; readonly result: AdvanceResult } | { readonly taskId: number; readonly error: string };
 

@@ -1,5 +1,5 @@
 // The README is code: its quickstart is what CI runs, and its commands exist and work.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -28,6 +28,16 @@ function blockAfter(title: string): string[] {
   return code.value.split('\n').filter((l) => l.trim() !== '');
 }
 
+/** The commands of one shell line, split at its operators (`a && b` is two commands). */
+function commandsOf(line: string): string[][] {
+  const out: string[][] = [[]];
+  for (const token of parseShell(line)) {
+    if (typeof token === 'string') out[out.length - 1]?.push(token);
+    else if ('op' in token) out.push([]);
+  }
+  return out.filter((argv) => argv.length > 0);
+}
+
 /** Commands of a shell script, as argv arrays (comments dropped). */
 function shellCommands(text: string): string[][] {
   return text
@@ -37,17 +47,26 @@ function shellCommands(text: string): string[][] {
 }
 
 describe('README quickstart', () => {
-  it('installs and stages the checked-out branch, then runs the tests; .ci/run installs and runs exactly that test command', () => {
+  it('installs and stages the checked-out branch, then runs the tests; .ci/run installs, lints and runs exactly that test command', () => {
     const quickstart = blockAfter('Quickstart');
     expect(quickstart).toEqual(['npm ci && git switch -c try-orch && npm run stage', 'npm test']);
     const ci = shellCommands(readFileSync(join(ROOT, '.ci/run'), 'utf8'));
     expect(ci[0]).toEqual(['set', '-euo', 'pipefail']);
     // CI does not stage orch itself: that would run the whole suite twice. scripts/bench/quickstart.ts runs line 1.
-    expect(ci.slice(-2)).toEqual([['npm', 'ci'], ['npm', 'test']]);
+    expect(ci.slice(-3)).toEqual([['npm', 'ci'], ['npm', 'run', 'lint'], ['npm', 'test']]);
+    // Every npm script the quickstart and CI run exists, and every file its command names is in the repo.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
-    expect(pkg.scripts.test).toBe('vitest run');
-    expect(pkg.scripts.stage).toBe('tsx scripts/stage.ts');
-    expect(pkg.bin.orch).toBe('bin/orch.js');
+    const run = [...quickstart.flatMap(commandsOf), ...ci].filter((argv) => argv[0] === 'npm' && (argv[1] === 'test' || argv[1] === 'run'));
+    const names = run.map((argv) => (argv[1] === 'test' ? 'test' : (argv[2] as string)));
+    expect(names).toEqual(expect.arrayContaining(['stage', 'test', 'lint']));
+    for (const name of names) {
+      const script = pkg.scripts[name];
+      expect(script, `npm script "${name}"`).toBeTypeOf('string');
+      for (const file of commandsOf(script as string).flat().filter((w) => /^(scripts|src|bin)\/.+\.[cm]?[jt]s$/.test(w))) {
+        expect(existsSync(join(ROOT, file)), `npm script "${name}" runs ${file}`).toBe(true);
+      }
+    }
+    expect(existsSync(join(ROOT, pkg.bin.orch as string)), `bin ${pkg.bin.orch}`).toBe(true);
   });
 
   it('every command under "Everyday commands" is a command the CLI has', async () => {

@@ -1,6 +1,6 @@
 // The harness config, the inventory logic (axis, predicate, classes, roles of a call-site), and
 // the SARIF rendering. (One file: each test file costs a process.)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { VERDICT_KEYS } from '../../src/pipeline/verdict-keys.ts';
 import { RULES, diagnostic } from '../../src/conformance/diagnostics/diagnostic.ts';
 import { toSarif } from '../../src/conformance/diagnostics/render-sarif.ts';
 import type { DriftReport } from '../../src/conformance/engine.ts';
-import { sarifValidator } from './helpers.ts';
+import { SARIF_SCHEMA_FILE, sarifValidator } from './helpers.ts';
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -49,7 +49,7 @@ describe('resolveHarnessConfig', () => {
   it('refuses an unknown key, an unknown block, and a block whose registry is not named', () => {
     expect(errorOf(() => resolveHarnessConfig('/repo', { doc: 'docs' })).message).toMatch(/^orch\.conformance\.json=.*is invalid: Unrecognized key: "doc"$/);
     expect(errorOf(() => resolveHarnessConfig('/repo', { blocks: { nope: {} } })).message).toBe(
-      'orch.conformance.json: blocks.nope={} is invalid: a block name: one of stage-transitions, verdict-keys, config, db-schema, llm-inventory, role-cards, scan-rules, qg-checks, reserved-agents, regression-markers',
+      'orch.conformance.json: blocks.nope={} is invalid: a block name: one of stage-transitions, verdict-keys, config, db-schema, llm-inventory, role-cards, scan-rules, qg-checks, reserved-agents, regression-markers, layers',
     );
     expect(errorOf(() => resolveHarnessConfig('/repo', { blocks: { 'stage-transitions': {} } })).message).toBe(
       'orch.conformance.json: model.stageTransitions=undefined is invalid: a module reference "path#export", needed by block stage-transitions',
@@ -231,6 +231,12 @@ describe('SARIF rendering', () => {
       const result = validate(toSarif(r, '/work/repo', '0.1.0'));
       expect(result.ok, result.errors).toBe(true);
     }
+  });
+
+  it("the log's $schema is the vendored final schema's id (OASIS 2.1.0 with errata, not a draft)", () => {
+    const schema = JSON.parse(readFileSync(SARIF_SCHEMA_FILE, 'utf8')) as { id: string; title: string };
+    expect(toSarif(report, '/work/repo', '0.1.0').$schema).toBe(schema.id);
+    expect(schema.id).toBe('https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json');
   });
 
   it('the validator is not a rubber stamp: a broken log fails', () => {

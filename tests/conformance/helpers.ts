@@ -13,7 +13,8 @@ const require = createRequire(import.meta.url);
 /** The node_modules folder packages resolve from: the checkout's own, or a parent's (a task worktree under .orch/). */
 const NODE_MODULES = require.resolve.paths('ajv')?.find((dir) => existsSync(dir)) ?? join(REPO_ROOT, 'node_modules');
 
-const ORCH_PARTS = ['src', 'scripts', 'bin', 'docs', '.env.example', 'package.json', 'orch.conformance.json'];
+// fixtures too: the docs name files there (docPaths in orch.conformance.json checks that they exist).
+const ORCH_PARTS = ['src', 'scripts', 'bin', 'fixtures', 'docs', '.env.example', 'package.json', 'orch.conformance.json', '.dependency-cruiser.mjs'];
 
 export interface TempRepo {
   readonly root: string;
@@ -90,12 +91,15 @@ export async function driftJson(root: string, extra: readonly string[] = []): Pr
 
 export const show = (ds: readonly JsonFinding[]) => ds.map((d) => `${d.file}:${d.line} ${d.ruleId} ${d.message}`);
 
+/** The final SARIF 2.1.0 schema (OASIS, errata 01), vendored: fixtures/sarif/README.md. */
+export const SARIF_SCHEMA_FILE = resolve(import.meta.dirname, '../../fixtures/sarif/sarif-schema-2.1.0.json');
+
 /**
- * A validator for SARIF 2.1.0 (the rtm.5 schema, draft-04). The schema's `language` pattern is
- * not valid with the `u` flag; its formats are checked with the platform's own parsers.
+ * A validator for SARIF 2.1.0 (the final OASIS schema, draft-04). The schema's `language` pattern
+ * is not valid with the `u` flag; its formats are checked with the platform's own parsers.
  */
 export function sarifValidator(): (log: unknown) => { ok: boolean; errors: string } {
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(SARIF_SCHEMA_FILE, 'utf8')) as object;
   // ajv-draft-04 is CommonJS: under NodeNext its class is the default export's `default`.
   const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
   ajv.addFormat('uri', (v: string) => URL.canParse(v));

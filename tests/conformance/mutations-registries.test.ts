@@ -19,6 +19,18 @@ describe('orch drift catches each registry mutation', () => {
     );
   });
 
+  it('a folder moved to another layer in the dependency rules (LAYERS)', async () => {
+    const r = fresh();
+    r.edit('.dependency-cruiser.mjs', "paths: ['^src/worker/', '^src/http/', '^src/stage/', '^src/demo/']", "paths: ['^src/worker/', '^src/stage/', '^src/demo/']");
+    r.edit('.dependency-cruiser.mjs', "paths: ['^src/cli/']", "paths: ['^src/cli/', '^src/http/']");
+    const { code, diagnostics } = await driftJson(r.root);
+    expect(code).toBe(1);
+    expect(diagnostics.filter((d) => d.ruleId === 'block-entry-differs').map((d) => `${d.file} ${d.message.split(':').slice(0, 3).join(':')}`)).toEqual([
+      'docs/architecture/overview.md orch:layers: entry "services" differs from code (.dependency-cruiser.mjs)',
+      'docs/architecture/overview.md orch:layers: entry "cli" differs from code (.dependency-cruiser.mjs)',
+    ]);
+  });
+
   it('a renamed verdict value', async () => {
     const r = fresh();
     r.edit('src/pipeline/verdict-keys.ts', "'CHANGES_REQUESTED'", "'CHANGES_NEEDED'");

@@ -3,7 +3,7 @@
 // own store connection), as workers on other machines would have.
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { pidIsDead } from '../../src/worker/identity.ts';
+import { pidIsDead } from '../../src/proc/identity.ts';
 import { MARKER_NAME, ROOT, type AgentEnv } from './agents.ts';
 
 export type WorkerProcess = ResultPromise<{ reject: false; stdin: 'ignore' }>;

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { quote } from 'shell-quote';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
+import type { QueueSnapshot } from '../../src/http/queue.ts';
 import { startServer, type RunningServer } from '../../src/http/serve.ts';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
 import { openSqliteStore } from '../../src/store/db.ts';
@@ -53,9 +54,9 @@ const hashes = () => {
 
 test('GET /queue counters equal what the store says, and serving writes nothing', async () => {
   const before = hashes();
-  const bodies = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(`${server.url}/queue`)).json() as Promise<Record<string, any>>));
+  const bodies = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(`${server.url}/queue`)).json() as Promise<QueueSnapshot>));
   expect(hashes()).toEqual(before);
-  const body = bodies[0] as Record<string, any>;
+  const body = bodies[0] as QueueSnapshot;
 
   // What the store says, read with plain SQL over a separate connection.
   const store = await openSqliteStore(join(home, 'orch.db'));
@@ -66,7 +67,7 @@ test('GET /queue counters equal what the store says, and serving writes nothing'
     const jobsByState = Object.fromEntries((await rows<{ state: string; n: number }>('select state, count(*) n from jobs group by state')).map((r) => [r.state, r.n]));
     expect(body.queue.jobs.by_state).toMatchObject(jobsByState);
     const deferred = await rows<{ id: number; not_before: string; infra_attempts: number }>("select id, not_before, infra_attempts from jobs where state = 'deferred'");
-    expect(body.deferred.map((d: any) => ({ id: d.job_id, not_before: d.not_before, infra_attempts: d.infra_attempts }))).toEqual(deferred);
+    expect(body.deferred.map((d) => ({ id: d.job_id, not_before: d.not_before, infra_attempts: d.infra_attempts }))).toEqual(deferred);
   } finally {
     await store.close();
   }

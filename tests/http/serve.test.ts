@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { bearerChecker } from '../../src/http/auth.ts';
 import { isLoopbackHost } from '../../src/http/options.ts';
+import type { QueueSnapshot } from '../../src/http/queue.ts';
 import { startServer, type RunningServer } from '../../src/http/serve.ts';
 import { openReadOnlyStore } from '../../src/store/read-only.ts';
 import { raiseAlert } from '../../src/store/repos/alerts.ts';
@@ -97,7 +98,7 @@ describe('a running server', () => {
   });
 
   test('GET /queue shows what the store holds', async () => {
-    const body = (await (await get('/queue')).json()) as Record<string, any>;
+    const body = (await (await get('/queue')).json()) as QueueSnapshot;
     expect(body.queue.tasks.by_state).toEqual({ active: 2, blocked: 0, done: 0 });
     expect(body.queue.tasks.open_by_stage).toMatchObject({ 'deploy-staging': 1, review: 1, analysis: 0 });
     expect(body.queue.jobs.by_state).toEqual({ queued: 0, running: 1, succeeded: 0, failed: 0, deferred: 1, cancelled: 0 });

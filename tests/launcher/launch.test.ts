@@ -11,7 +11,7 @@ import { ROLES } from '../../src/pipeline/stages.ts';
 import { claimNextJob, insertJob, takeOverLease } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';
-import { newWorkerId } from '../../src/worker/identity.ts';
+import { newWorkerId } from '../../src/proc/identity.ts';
 import { HAPPY, makeAgentEnv, type AgentEnv } from '../helpers/agents.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 

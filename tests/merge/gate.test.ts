@@ -71,7 +71,7 @@ describe('merge gate: pass, red, conflict', () => {
     const newBase = await e.repo.git('rev-parse', 'main');
     expect(newBase).toBe(detail.testedHead);
     expect(await e.repo.git('rev-parse', `${newBase}^`)).toBe(oldBase);
-    expect(detail.steps[0]).toBe(`moved refs/heads/main ${oldBase.slice(0, 12)} -> ${newBase.slice(0, 12)}`);
+    expect(detail.steps?.[0]).toBe(`moved refs/heads/main ${oldBase.slice(0, 12)} -> ${newBase.slice(0, 12)}`);
   });
 
   it('TC-02 red re-test: rollback to development, base unchanged', async () => {

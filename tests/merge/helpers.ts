@@ -5,10 +5,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
+import type { MergeAttempt } from '../../src/merge/attempt.ts';
 import { advance, type AdvanceResult } from '../../src/pipeline/advance.ts';
 import { gateResultsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
+import { parseJsonObject } from '../../src/util/json.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
@@ -60,11 +62,11 @@ export async function runRequeued(e: PipelineEnv, id: number): Promise<void> {
 }
 
 /** advance() and the check_branch_mergeable detail it recorded. */
-export async function gate(e: PipelineEnv, id: number): Promise<{ result: AdvanceResult; detail: Record<string, any> }> {
+export async function gate(e: PipelineEnv, id: number): Promise<{ result: AdvanceResult; detail: Partial<MergeAttempt> & Record<string, unknown> }> {
   const result = await advance(e, id);
   const rows = (await gateResultsForTask(e.store.db, id)).filter((g) => g.check_id === 'check_branch_mergeable');
   const last = rows[rows.length - 1];
-  return { result, detail: last?.detail ? JSON.parse(last.detail) : {} };
+  return { result, detail: (parseJsonObject(last?.detail ?? null) ?? {}) as Partial<MergeAttempt> & Record<string, unknown> };
 }
 
 export async function jobSummary(e: PipelineEnv, id: number): Promise<string[]> {

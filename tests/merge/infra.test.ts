@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { mergeGateBlock } from '../../src/merge/counters.ts';
-import { HOST_KEY } from '../../src/worker/identity.ts';
+import { HOST_KEY } from '../../src/proc/identity.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -76,7 +76,7 @@ describe('merge gate: infra faults', () => {
     expect(result.outcome).toBe('deferred');
     expect(result.reason).toContain('no infra budget spent');
     expect(detail).toMatchObject({ classification: 'lock-busy', source: 'merge-lock', action: 'lock-wait', cause: 'lock-wait', retest: null, worktree: null });
-    expect(detail.lockWait.waits).toBeGreaterThanOrEqual(1);
+    expect(detail.lockWait?.waits).toBeGreaterThanOrEqual(1);
     expect(detail.reason).toMatch(new RegExp(`^the merge lock of ${e.repo.dir} is held by task-999@elsewhere:1:deadbeef until 2999-01-01T00:00:00.000Z \\(waited \\d+ s\\)$`));
     // No deferred staging job: the suite does not run again; the stage's job stays the succeeded one.
     expect(await jobSummary(e, id)).toEqual(['deploy-staging:deployer:succeeded']);
@@ -95,8 +95,8 @@ describe('merge gate: infra faults', () => {
     const { result, detail } = await running;
     expect(result).toMatchObject({ outcome: 'advanced', to: 'deploy' });
     expect(detail).toMatchObject({ merged: true, lockBroken: null });
-    expect(detail.lockWait.waits).toBeGreaterThanOrEqual(1);
-    expect(detail.lockWait.ms).toBeGreaterThanOrEqual(300);
+    expect(detail.lockWait?.waits).toBeGreaterThanOrEqual(1);
+    expect(detail.lockWait?.ms).toBeGreaterThanOrEqual(300);
     expect((await jobSummary(e, id)).filter((j) => j.startsWith('deploy-staging:'))).toEqual(['deploy-staging:deployer:succeeded']);
     const counters = (await mergeGateBlock(e.store, e.config)).counters;
     expect(counters).toMatchObject({ lock_waits: 1, lock_busy: 0, infra_retries: 0, merged: 1 });
@@ -175,7 +175,7 @@ describe('merge gate: infra faults', () => {
     const { result, detail } = await running;
     expect(result.outcome).toBe('deferred');
     expect(detail).toMatchObject({ classification: 'other', action: 'infra-retry', reason: 're-test was killed by SIGKILL, which orch did not send' });
-    expect(detail.retest.durationMs).toBeLessThan(5000);
+    expect(detail.retest?.durationMs).toBeLessThan(5000);
     expect(pids.filter(alive)).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ describe('merge gate: never force (TC-10)', () => {
     expect(pushed.result.outcome).toBe('advanced');
     const merged = await g('rev-parse', 'main');
     expect(await g('--git-dir', bare, 'rev-parse', 'main')).toBe(merged);
-    expect(pushed.detail.steps[0]).toBe(`pushed ${merged.slice(0, 12)} to origin refs/heads/main`);
+    expect(pushed.detail.steps?.[0]).toBe(`pushed ${merged.slice(0, 12)} to origin refs/heads/main`);
 
     // 2. Someone else moves the remote's main ahead; the next task's push must be refused.
     await g('checkout', '--quiet', '-b', 'feature/two', 'main');

@@ -1,28 +1,20 @@
-// MAIN_REGRESSION_MARKERS: every (ticket, symbol, file) resolves, with ts-morph, to an exported
-// declaration of that name in that file. Derived from the registry, not a copy of it.
+// MAIN_REGRESSION_MARKERS: every (ticket, symbol, file) resolves to an exported declaration of that
+// name in that file, checked by the conformance harness's own resolver (declares()), the one
+// `orch drift` uses. Derived from the registry, not a copy of it.
 import { resolve } from 'node:path';
-import { Node, Project } from 'ts-morph';
+import { Project } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
+import { declares } from '../../src/conformance/blocks/regression-markers.ts';
 import { MAIN_REGRESSION_MARKERS } from '../../src/merge/regression-markers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-describe('MAIN_REGRESSION_MARKERS', () => {
-  // Syntax only (no type checker, which would cost seconds): `export` declarations and `export { x }`.
-  const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
-  const exportedIn = (file: string): Set<string> => {
-    const source = project.addSourceFileAtPath(resolve(ROOT, file));
-    const names = new Set<string>();
-    for (const statement of source.getStatements()) {
-      if (Node.isVariableStatement(statement) && statement.hasExportKeyword()) for (const d of statement.getDeclarations()) names.add(d.getName());
-      else if ((Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement) || Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) && statement.hasExportKeyword()) {
-        const name = statement.getName();
-        if (name) names.add(name);
-      } else if (Node.isExportDeclaration(statement) && !statement.getModuleSpecifier()) for (const spec of statement.getNamedExports()) names.add(spec.getAliasNode()?.getText() ?? spec.getName());
-    }
-    return names;
-  };
+// Syntax only (no type checker, which would cost seconds), as in the harness.
+const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
+const inMemory = new Project({ useInMemoryFileSystem: true });
+const source = (text: string) => inMemory.createSourceFile(`/case-${Math.random().toString(36).slice(2)}.ts`, text);
 
+describe('MAIN_REGRESSION_MARKERS', () => {
   it('holds at least the classifier, the gate check and the runner, each once', () => {
     const keys = MAIN_REGRESSION_MARKERS.map((m) => `${m.ticket}:${m.symbol}:${m.file}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -30,10 +22,32 @@ describe('MAIN_REGRESSION_MARKERS', () => {
   });
 
   it.each(MAIN_REGRESSION_MARKERS.map((m) => [`${m.ticket} ${m.symbol}`, m] as const))('%s resolves to an export of its file', (_name, marker) => {
-    expect(exportedIn(marker.file).has(marker.symbol)).toBe(true);
+    expect(declares(project.addSourceFileAtPath(resolve(ROOT, marker.file)), marker.symbol)).toBe(true);
   });
 
-  it('a marker naming a missing symbol would not resolve', () => {
-    expect(exportedIn('src/merge/classify.ts').has('classify_retest_failure')).toBe(false);
+  it('a marker naming a missing symbol does not resolve', () => {
+    expect(declares(project.addSourceFileAtPath(resolve(ROOT, 'src/merge/classify.ts')), 'classify_retest_failure')).toBe(false);
+  });
+});
+
+describe('declares()', () => {
+  it.each([
+    ['export function f() {}', 'f', true],
+    ['function f() {}', 'f', false],
+    ['function f() {}\nexport { f };', 'f', true],
+    ['function f() {}\nexport { f as g };', 'f', true],
+    ['export const f = () => 1;', 'f', true],
+    ['const f = () => 1;', 'f', false],
+    ['export class C { run() {} static make() {} }', 'C.run', true],
+    ['export class C { run() {} static make() {} }', 'C.make', true],
+    ['class C { run() {} }', 'C.run', false],
+    ['export class C { run() {} }', 'C.stop', false],
+    ['export interface I { a: 1 }', 'I', true],
+    ['export type T = 1;', 'T', true],
+    ['type T = 1;', 'T', false],
+    ['export enum E { A }', 'E', true],
+    ['export { f } from "./elsewhere.ts";', 'f', false],
+  ])('%j declares %s: %s', (text, symbol, expected) => {
+    expect(declares(source(text), symbol)).toBe(expected);
   });
 });

@@ -15,8 +15,9 @@ import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import { writeTransaction } from '../../src/store/tx.ts';
 import { HAPPY, makeAgentEnv, path, type AgentEnv } from '../helpers/agents.ts';
-import { testBackend, usePostgres } from '../helpers/backend.ts';
+import { usePostgres } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { makeTempStore } from '../helpers/store.ts';
 import { workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
 
@@ -41,8 +42,14 @@ afterEach(async () => {
 const startWorker = (e: AgentEnv, ...args: string[]) => procs.start(e, ['--until-idle', '--json', ...args], { timeoutMs: 40_000 });
 
 describe('PostgreSQL: worker processes', () => {
-  it('runs on PostgreSQL', () => {
-    expect(testBackend()).toBe('postgres');
+  it('runs on PostgreSQL: the store these tests open is served by a PostgreSQL server', async () => {
+    const t = await makeTempStore();
+    try {
+      const { rows } = await sql<{ v: string }>`select version() as v`.execute(t.store.db);
+      expect(rows[0]?.v).toMatch(/^PostgreSQL \d+/);
+    } finally {
+      await t.cleanup();
+    }
   });
 
   it('4 worker processes and 200 jobs: every job runs exactly once', async () => {

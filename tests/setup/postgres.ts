@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startPgServer, type PgServer } from '../../fixtures/pg/server.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
+import { pidIsDead } from '../../src/proc/identity.ts';
 
 /** What the tests read from the state file. */
 export type PgState = { readonly url: string } | { readonly error: string };

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { addTask } from '../../src/pipeline/add-task.ts';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
 import { openStore } from '../../src/store/db.ts';
-import { HOST_KEY, jobMarker, pidIsDead } from '../../src/worker/identity.ts';
+import { HOST_KEY, jobMarker, pidIsDead } from '../../src/proc/identity.ts';
 import { cli } from '../helpers/cli.ts';
 import { makeTempRepo } from '../helpers/git-repo.ts';
 import { until } from '../proc/helpers.ts';

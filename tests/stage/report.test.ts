@@ -3,7 +3,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createProgress } from '../../src/stage/progress.ts';
-import { STAGE_EXIT, stagingBlock, verdictOf, type EndFacts, type MergeGateBlock, type StagingBlock } from '../../src/stage/report.ts';
+import { STAGE_EXIT } from '../../src/cli/exit.ts';
+import { stagingBlock, verdictOf, type EndFacts, type MergeGateBlock, type StagingBlock } from '../../src/stage/report.ts';
 
 const run = (result: 'passed' | 'failed' | 'deferred' | 'exhausted', extra = {}) => ({ result, reason: 'r', cause: null, exitCode: 0, durationMs: 5, infraAttempt: null, notBefore: null, ...extra });
 const passed = stagingBlock(run('passed'), '/a/15-staging-log.md', 0);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { resolveSuiteCommand } from '../../src/staging/command.ts';
 import { resolveStagingOptions } from '../../src/staging/options.ts';
 import { cli } from '../helpers/cli.ts';
 
@@ -70,6 +71,12 @@ describe('staging config', () => {
 
   it('a quoted suite command line splits into words and never reaches a shell', () => {
     const config = load({ ORCH_STAGING_SUITE_CMD: `sh -c 'npm test && echo "done"' --ignored` });
-    expect(config.ORCH_STAGING_SUITE_CMD).toBe(`sh -c 'npm test && echo "done"' --ignored`);
+    // The quoted part is one word for `sh` to run; orch itself runs argv, with no shell.
+    expect(resolveSuiteCommand(resolveStagingOptions(config).suiteCmd, tmpdir())).toEqual({
+      argv: ['sh', '-c', 'npm test && echo "done"', '--ignored'],
+      source: 'ORCH_STAGING_SUITE_CMD',
+    });
+    // Unquoted, the same `&&` would need a shell: refused when the config loads.
+    expect(configError({ ORCH_STAGING_SUITE_CMD: 'npm test && echo done' }).message).toContain('without shell operators');
   });
 });

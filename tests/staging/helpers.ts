@@ -13,7 +13,7 @@ import { getTask } from '../../src/store/repos/tasks.ts';
 import type { Job, Task } from '../../src/store/schema.ts';
 import { stageSuite } from '../../src/staging/runner.ts';
 import type { StagingOutcome } from '../../src/staging/types.ts';
-import { newWorkerId } from '../../src/worker/identity.ts';
+import { newWorkerId } from '../../src/proc/identity.ts';
 import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import type { TempRepo } from '../helpers/git-repo.ts';
 

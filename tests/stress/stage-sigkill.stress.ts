@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { quote } from 'shell-quote';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
+import { pidIsDead } from '../../src/proc/identity.ts';
 import { cli } from '../helpers/cli.ts';
 import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { until } from '../proc/helpers.ts';

@@ -12,7 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import { quote } from 'shell-quote';
 import { afterEach, expect, it } from 'vitest';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
-import { pidIsDead } from '../../src/worker/identity.ts';
+import { pidIsDead } from '../../src/proc/identity.ts';
 import { cli } from '../helpers/cli.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { until } from '../proc/helpers.ts';

@@ -6,7 +6,7 @@ import { insertGateResults } from '../../src/store/repos/history.ts';
 import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import { describeWaiting, drainState } from '../../src/worker/drain.ts';
-import { HOST_KEY } from '../../src/worker/identity.ts';
+import { HOST_KEY } from '../../src/proc/identity.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
 
 let temp: TempStore | undefined;

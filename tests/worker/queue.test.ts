@@ -5,7 +5,7 @@ import type { Store } from '../../src/store/db.ts';
 import { claimNextJob, completeJob, countBusyJobs, extendLease, insertJob, releaseJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';
-import { HOST_KEY } from '../../src/worker/identity.ts';
+import { HOST_KEY } from '../../src/proc/identity.ts';
 import { staleReason } from '../../src/worker/stale.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
 
@@ -58,7 +58,13 @@ describe('claimNextJob', () => {
     expect((await claimNextJob(t.store, claimAt('w')))?.id).toBe(b1);
     expect(await claimNextJob(t.store, claimAt('w'))).toBeUndefined();
     expect((await claimNextJob(t.store, claimAt('w', NOW + 61_000)))?.id).toBe(d1);
-    expect([a2, c1]).toHaveLength(2);
+    // Still nothing else: a2 waits for a1 (running), c1's task is blocked; both stay queued, unleased.
+    expect(await claimNextJob(t.store, claimAt('w', NOW + 61_000))).toBeUndefined();
+    const rest = await db.selectFrom('jobs').select(['id', 'state', 'lease_owner']).where('id', 'in', [a2 as number, c1 as number]).orderBy('id').execute();
+    expect(rest).toEqual([
+      { id: a2, state: 'queued', lease_owner: null },
+      { id: c1, state: 'queued', lease_owner: null },
+    ]);
   });
 });
 

@@ -11,7 +11,7 @@ import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { transitionsForTask } from '../../src/store/repos/history.ts';
 import { insertJob, jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask, insertTask } from '../../src/store/repos/tasks.ts';
-import { HOST_KEY, jobMarker } from '../../src/worker/identity.ts';
+import { HOST_KEY, jobMarker } from '../../src/proc/identity.ts';
 import { reap } from '../../src/worker/reaper.ts';
 import { sweepStalled } from '../../src/worker/sweep.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';

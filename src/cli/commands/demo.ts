@@ -14,7 +14,7 @@ import { jobsForTask } from '../../store/repos/jobs.ts';
 import { runsForTask } from '../../store/repos/runs.ts';
 import { getTask } from '../../store/repos/tasks.ts';
 import { runWorker } from '../../worker/loop.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { printJson, printLine } from '../context.ts';
 import type { Register } from '../program.ts';

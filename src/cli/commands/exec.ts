@@ -14,7 +14,7 @@ import {
   type RunOptions,
   type RunResult,
 } from '../../proc/index.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../../util/duration.ts';
 import { ExitSignal } from '../exit.ts';
 import type { Register } from '../program.ts';
 

@@ -6,10 +6,10 @@ import { errorMessage, isOrchError } from '../../errors.ts';
 import { refuseNested } from '../../stage/guard.ts';
 import { resolveStageOptions, type StageOptions } from '../../stage/options.ts';
 import { createProgress } from '../../stage/progress.ts';
-import { STAGE_EXIT, type StageReport } from '../../stage/report.ts';
+import type { StageReport } from '../../stage/report.ts';
 import { runStage } from '../../stage/run.ts';
 import { printJson, printLine } from '../context.ts';
-import { EXIT, ExitSignal } from '../exit.ts';
+import { EXIT, ExitSignal, STAGE_EXIT } from '../exit.ts';
 import type { Register } from '../program.ts';
 
 const EXIT_HELP = `

@@ -2,6 +2,7 @@
 // harness config; adding a block is adding a file here and its line below.
 import { configBlock } from './config.ts';
 import { dbSchemaBlock } from './db-schema.ts';
+import { layersBlock } from './layers.ts';
 import { llmInventoryBlock } from './llm-inventory.ts';
 import { qgChecksBlock } from './qg-checks.ts';
 import { regressionMarkersBlock } from './regression-markers.ts';
@@ -12,7 +13,7 @@ import { stageTransitionsBlock } from './stage-transitions.ts';
 import type { BlockFamily } from './types.ts';
 import { verdictKeysBlock } from './verdict-keys.ts';
 
-export const BLOCK_FAMILIES: readonly BlockFamily<any>[] = Object.freeze([
+export const BLOCK_FAMILIES: readonly BlockFamily<unknown>[] = Object.freeze([
   stageTransitionsBlock,
   verdictKeysBlock,
   configBlock,
@@ -24,4 +25,5 @@ export const BLOCK_FAMILIES: readonly BlockFamily<any>[] = Object.freeze([
   qgChecksBlock,
   reservedAgentsBlock,
   regressionMarkersBlock,
+  layersBlock,
 ]);

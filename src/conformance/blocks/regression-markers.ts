@@ -10,21 +10,26 @@ import { docOption } from './options.ts';
 import type { BlockFamily } from './types.ts';
 import { toYaml, yamlEntries } from './yaml.ts';
 
-/** Does the file declare `symbol` (`name`, or `Class.member`) at its top level? */
+/** Is the top-level `name` exported: `export` on its declaration, or in the file's own `export { name }`? */
+function exported(sf: SourceFile, name: string, hasExportKeyword: boolean): boolean {
+  if (hasExportKeyword) return true;
+  return sf.getExportDeclarations().some((d) => d.getModuleSpecifier() === undefined && d.getNamedExports().some((s) => s.getName() === name));
+}
+
+/**
+ * Does the file declare and export `symbol` (`name`, or `Class.member` of an exported class) at
+ * its top level? A marker names an exported symbol (RegressionMarker.symbol): a function that lost
+ * its `export` is no longer what the fix of the ticket relied on. Syntax only, no type checker.
+ */
 export function declares(sf: SourceFile, symbol: string): boolean {
   const [head, member] = symbol.split('.', 2) as [string, string | undefined];
   if (member !== undefined) {
     const cls = sf.getClass(head);
-    return cls !== undefined && (cls.getMember(member) !== undefined || cls.getStaticMember(member) !== undefined);
+    return cls !== undefined && exported(sf, head, cls.hasExportKeyword()) && (cls.getMember(member) !== undefined || cls.getStaticMember(member) !== undefined);
   }
-  return (
-    sf.getFunction(head) !== undefined ||
-    sf.getClass(head) !== undefined ||
-    sf.getVariableDeclaration(head) !== undefined ||
-    sf.getInterface(head) !== undefined ||
-    sf.getTypeAlias(head) !== undefined ||
-    sf.getEnum(head) !== undefined
-  );
+  const variable = sf.getVariableStatement(head);
+  const declaration = sf.getFunction(head) ?? sf.getClass(head) ?? sf.getInterface(head) ?? sf.getTypeAlias(head) ?? sf.getEnum(head) ?? variable;
+  return declaration !== undefined && exported(sf, head, declaration.hasExportKeyword());
 }
 
 export const regressionMarkersBlock: BlockFamily<{ doc: string }> = {

@@ -20,6 +20,8 @@ export interface ResolvedHarnessConfig {
   readonly model: Readonly<Partial<Record<ModelKey, string>>>;
   /** Enabled blocks, by family name, with their validated options. */
   readonly blocks: ReadonlyMap<string, unknown>;
+  /** Path prefixes whose mentions in the docs must exist; empty: the check is off. */
+  readonly docPathPrefixes: readonly string[];
 }
 
 function issuePath(issue: z.core.$ZodIssue): string {
@@ -72,6 +74,7 @@ export function resolveHarnessConfig(root: string, input: unknown): ResolvedHarn
     llm: Object.freeze({ sdks: Object.freeze([...c.llm.sdks]), agentClis: Object.freeze([...c.llm.agentClis]), hosts: Object.freeze([...c.llm.hosts]) }),
     model: Object.freeze({ ...c.model }),
     blocks: resolveBlocks(c, input),
+    docPathPrefixes: Object.freeze([...c.docPaths.prefixes]),
   });
 }
 

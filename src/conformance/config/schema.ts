@@ -23,6 +23,7 @@ export const MODEL_KEYS = [
   'configKeys',
   'migrate',
   'regressionMarkers',
+  'layers',
 ] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
 
@@ -55,6 +56,14 @@ export const harnessConfigSchema = z
       .default({ sdks: [...DEFAULT_LLM_SDKS], agentClis: [...DEFAULT_AGENT_CLIS], hosts: [...DEFAULT_LLM_HOSTS] }),
     /** Where each registry the blocks derive from lives. */
     model: z.partialRecord(z.enum(MODEL_KEYS), moduleRef).default({}),
+    /**
+     * Docs name real paths: inline code and links under these prefixes must exist in the repo
+     * (`doc-path-missing`). @default [] (off)
+     */
+    docPaths: z
+      .object({ prefixes: z.array(relPath.refine((p) => p.endsWith('/'), 'a folder prefix ending with "/"')).default([]) })
+      .strict()
+      .default({ prefixes: [] }),
     /** The blocks this repo keeps, by name, each with its own options. */
     blocks: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })

@@ -43,6 +43,7 @@ export const RULES = {
   'marker-unresolved': 'A regression marker names a symbol that its file does not define.',
   'no-files-scanned': 'The scanner found no source file to scan: the source folders are wrong.',
   'registry-conflict': 'Two registries disagree (a verdict key renamed in one only): --write refuses to write blocks from them.',
+  'doc-path-missing': 'A path that a doc writes in inline code or links to does not exist in the repo.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -5,7 +5,8 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { DriftReport } from '../engine.ts';
 import { RULES, type RuleId } from './diagnostic.ts';
 
-export const SARIF_SCHEMA = 'https://schemastore.azurewebsites.net/schemas/json/sarif-2.1.0-rtm.5.json';
+/** The final SARIF 2.1.0 schema (OASIS Standard with errata 01); a copy is in fixtures/sarif/. */
+export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 export function toSarif(report: DriftReport, root: string, version: string): Log {
   const ids = Object.keys(RULES) as RuleId[];

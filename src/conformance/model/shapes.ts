@@ -50,6 +50,9 @@ export const configKeysShape = z.record(
   z.looseObject({ default: z.string(), doc: z.string(), allowed: z.string() }),
 );
 
+/** LAYERS of a dependency-cruiser config: bottom up, each with the path patterns of its files. */
+export const layersShape = z.array(z.object({ name: z.string().min(1), holds: z.string().min(1), paths: z.array(z.string().min(1)).min(1) })).min(1);
+
 export const regressionMarkersShape = z.array(z.object({ ticket: z.string(), symbol: z.string(), file: z.string() }));
 
 export const migrateShape = z.custom<(db: unknown) => Promise<void>>((v) => typeof v === 'function', 'a function (db) => Promise<void>');

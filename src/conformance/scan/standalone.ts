@@ -47,6 +47,7 @@ export function defaultScanConfig(root: string): ResolvedHarnessConfig {
     llm: { sdks: DEFAULT_LLM_SDKS, agentClis: DEFAULT_AGENT_CLIS, hosts: DEFAULT_LLM_HOSTS },
     model: {},
     blocks: new Map(),
+    docPathPrefixes: [],
   });
 }
 

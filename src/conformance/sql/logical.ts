@@ -229,7 +229,7 @@ interface PgColumnRow { table_name: string; name: string; type: string; not_null
 interface PgConstraintRow { table_name: string; kind: 'p' | 'u' | 'f' | 'c'; columns: string[]; ref_table: string | null; ref_columns: string[]; on_delete: string; check_expr: string | null }
 interface PgIndexRow { table_name: string; name: string; is_unique: boolean; columns: string[]; predicate: string | null }
 
-async function pgCatalog(db: Kysely<any>) {
+async function pgCatalog<DB>(db: Kysely<DB>) {
   const attnames = (keys: string, rel: string) =>
     sql.raw(`array(select a.attname::text from unnest(${keys}) with ordinality u(num, ord) join pg_attribute a on a.attrelid = ${rel} and a.attnum = u.num order by u.ord)`);
   const columns = await sql<PgColumnRow>`
@@ -271,7 +271,7 @@ function pgColumn(row: PgColumnRow, primaryKey: boolean): LogicalColumn {
 }
 
 /** The logical schema of a PostgreSQL database's `public` schema (`ignoreTables` left out). */
-export async function logicalFromPostgres(db: Kysely<any>, ignoreTables: readonly string[] = []): Promise<LogicalSchema> {
+export async function logicalFromPostgres<DB>(db: Kysely<DB>, ignoreTables: readonly string[] = []): Promise<LogicalSchema> {
   const catalog = await pgCatalog(db);
   const names = [...new Set(catalog.columns.map((c) => c.table_name))].filter((n) => !ignoreTables.includes(n)).sort();
   const tables = names.map((name): LogicalTable => {

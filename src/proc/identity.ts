@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { readStat } from '../proc/procfs.ts';
+import { readStat } from './procfs.ts';
 
 function bootId(): string {
   try {

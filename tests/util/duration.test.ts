@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/cli/duration.ts';
+import { formatDuration, parseDuration } from '../../src/util/duration.ts';
 import { ERROR_CODES, InvalidInputError } from '../../src/errors.ts';
 
 describe('parseDuration', () => {
