@@ -64,9 +64,11 @@ function withoutOrchConfig(): Record<string, undefined> {
 
 /**
  * Settings a role card names: the deployer (the staging runner's fallback) runs THE staging suite,
- * ORCH_STAGING_SUITE_CMD, the one value the runner runs too (empty: the repo's npm test).
+ * ORCH_STAGING_SUITE_CMD, the one value the runner runs too (empty: the repo's npm test); the
+ * tester (the test runner's fallback) runs THE test suite, ORCH_TEST_SUITE_CMD or else the staging suite.
  */
 function roleSettings(config: RunContext['config'], role: RoleDef): Record<string, string> {
+  if (role.stage === 'testing') return { ORCH_TEST_SUITE_CMD: config.ORCH_TEST_SUITE_CMD === '' ? config.ORCH_STAGING_SUITE_CMD : config.ORCH_TEST_SUITE_CMD };
   return role.stage === 'deploy-staging' ? { ORCH_STAGING_SUITE_CMD: config.ORCH_STAGING_SUITE_CMD } : {};
 }
 

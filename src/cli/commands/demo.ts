@@ -27,7 +27,7 @@ async function demo(o: { keep?: boolean; json?: boolean; verbose?: boolean }): P
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const setup = await setUpDemo(root);
+    const setup = await setUpDemo(root, process.env);
     const store = await openStore(setup.config);
     try {
       const deps = { store, config: setup.config };
