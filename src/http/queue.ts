@@ -7,6 +7,7 @@ import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES } from '../pipeline/states.
 import { mergeGateBlock } from '../merge/counters.ts';
 import { stagingRunnerStatus } from '../staging/counters.ts';
 import { testRunnerStatus } from '../test-runner/index.ts';
+import { budgetStatus } from '../launcher/budget.ts';
 import type { Store } from '../store/db.ts';
 import type { Alert } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
@@ -87,6 +88,7 @@ export async function readQueue(store: Store, config: Config, now: Date = new Da
     deferred: await deferredBlock(trx),
     staging_runner: await stagingRunnerStatus(config, trx),
     test_runner: await testRunnerStatus(config, trx),
+    budget: await budgetStatus(config, trx),
     // The merge gate's reader takes a store: hand it this transaction so it sees the same moment.
     merge_gate: await mergeGateBlock({ ...store, db: trx }, config),
     alerts: await alertsBlock(trx),
