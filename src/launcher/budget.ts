@@ -37,7 +37,12 @@ export async function taskLlmCost(db: Db, taskId: number): Promise<number> {
     .where('task_id', '=', taskId)
     .where('transport', '=', 'llm')
     .executeTakeFirst();
-  return Number(runs?.usd ?? 0);
+  const shadow = await db
+    .selectFrom('shadow_runs')
+    .select((eb) => eb.fn.sum<number | string | null>('cost_usd').as('usd'))
+    .where('task_id', '=', taskId)
+    .executeTakeFirst();
+  return Number(runs?.usd ?? 0) + Number(shadow?.usd ?? 0);
 }
 
 async function meanCost(db: Db, role: string | null): Promise<{ usd: number; runs: number }> {

@@ -15,6 +15,7 @@ import { prepareWorktree, type PreparedWorktree } from '../worktree/prepare.ts';
 import { publishBranch } from '../worktree/publish.ts';
 import { BUDGET_ALERT_KIND, type BudgetRefusal } from './budget.ts';
 import { blockWithoutRun, failWithoutRun, finishRun, type FailurePlan, type FinishOutcome } from './finish.ts';
+import { runShadow } from '../shadow/run.ts';
 import { findReservedAgent } from './reserved.ts';
 import { spawnAgent } from './transport.ts';
 import type { ReservedAgent, ReservedFallback, RunContext, RunReport, RunResultFields, Transport } from './types.ts';
@@ -165,6 +166,8 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     finishedAt: finishedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
   };
+  // Shadow mode: the other side of the stage runs too, before the gate and without a say in it.
+  if (role && report.status === 'ok') await runShadow(deps, ctx, role, report);
   const finish = await finishRun(deps, job, deps.owner, report);
   return { kind: 'finished', report, finish };
 }

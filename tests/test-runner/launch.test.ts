@@ -1,31 +1,17 @@
 // The test runner (issue 17) inside launchJob, on claimed testing jobs: whether the LLM transport
-// runs at all (an agent command that would fail the run), the artifact it writes for the unchanged check_test_status gate, its
-// kill-switch and fallback to the LLM tester, the infra budget, and the rows a red suite leaves
+// runs at all (an agent command that would fail the run), the artifact it writes for the
+// unchanged check_test_status gate, its kill-switch and fallback to the LLM tester, the infra budget, and the rows a red suite leaves
 // against those of a FAILED LLM tester verdict (as the staging runner's TC-05 compares them).
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { launchJob, type LaunchResult } from '../../src/launcher/launch.ts';
-import { artifactPath } from '../../src/pipeline/paths.ts';
 import { parseVerdict } from '../../src/pipeline/verdict.ts';
 import { stagingCounters } from '../../src/staging/counters.ts';
-import { claimNextJob } from '../../src/store/repos/jobs.ts';
 import { TEST_PROFILE } from '../../src/test-runner/index.ts';
-import { newWorkerId } from '../../src/worker/identity.ts';
-import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { HAPPY, type Scenario } from '../helpers/agents.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { suite } from '../staging/helpers.ts';
+import { makeTestingEnv, NO_LLM, type TestingEnv } from './helpers.ts';
 
-/** An agent command that fails loudly: a test where the LLM transport must not run uses it. */
-const NO_LLM = { ORCH_AGENT_CMD: 'false' };
-
-/** The runner on (the agents' FAST_ENV turns it off), 1 s suite timeout, no backoff. */
-const RUNNER_ON = { ORCH_TEST_RUNNER_ENABLED: 'true', ORCH_TEST_RUNNER_TIMEOUT_S: '5', ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '0', ORCH_KILL_GRACE_S: '0.2' };
-
-interface Env extends AgentEnv {
-  readonly taskId: number;
-  run(): Promise<LaunchResult>;
-  artifact(): string;
-}
+type Env = TestingEnv;
 
 let repo: TempRepo;
 const envs: Env[] = [];
@@ -38,24 +24,10 @@ afterEach(async () => {
   for (const e of envs.splice(0)) await e.cleanup();
 });
 
-/** A task waiting on testing; run() claims its job and runs it through launchJob, as the worker does. */
 async function setup(env: Record<string, string>, scenario: Scenario = HAPPY, on: TempRepo = repo): Promise<Env> {
-  const e = await makeAgentEnv({ repo: on, scenario, env: { ...RUNNER_ON, ...env } });
-  const taskId = await e.add({ stage: 'testing' });
-  const owner = newWorkerId();
-  const out: Env = {
-    ...e,
-    taskId,
-    run: async () => {
-      const now = Date.now();
-      const job = await claimNextJob(e.store, { owner, now: new Date(now).toISOString(), leaseUntil: new Date(now + 60_000).toISOString() });
-      if (!job) throw new Error('nothing to claim');
-      return launchJob({ store: e.store, config: e.config, owner, signal: new AbortController().signal, marker: { [MARKER_NAME]: e.marker } }, job);
-    },
-    artifact: () => readFileSync(artifactPath(e.config, taskId, '12-test-report.md'), 'utf8'),
-  };
-  envs.push(out);
-  return out;
+  const e = await makeTestingEnv(on, env, scenario);
+  envs.push(e);
+  return e;
 }
 
 describe('launchJob on testing', () => {

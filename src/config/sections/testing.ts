@@ -1,7 +1,9 @@
 // Keys of the test runner (src/test-runner, issue 17): the kill-switch, THE test suite (empty: the
 // staging suite's command) and its timeout. It shares the staging runner's repo scope and infra
 // budget (ORCH_STAGING_RUNNER_REPOS, _INFRA_RETRIES, _RETRY_BACKOFF_S): the same machinery.
-import { bool, seconds, str, type KeyDef } from '../define.ts';
+// Also shadow mode (src/shadow): which LLM roles run in shadow next to their deterministic candidate.
+import { bool, csv, seconds, str, type KeyDef } from '../define.ts';
+import { SHADOW_PAIRS } from '../../shadow/pairs.ts';
 import { suiteCommandProblem } from '../../staging/command.ts';
 
 const SUITE_ALLOWED = "empty (the staging suite's command) or a command line without shell operators, globs, comments or $variables";
@@ -24,4 +26,9 @@ export const testingKeys = {
     min: 0.1,
     max: 86_400,
   }),
+  ORCH_SHADOW_ROLES: (() => {
+    const base = csv({ default: '', doc: 'LLM roles run in shadow next to their deterministic candidate (never gating, never committing); both verdicts go to shadow_runs. Empty = none.' });
+    const roles = SHADOW_PAIRS.map((p) => p.role);
+    return { ...base, allowed: `empty, or a comma-separated list of ${roles.join(', ')} (the LLM roles that have a deterministic candidate)`, schema: base.schema.refine((list) => list.every((r) => roles.includes(r))) };
+  })(),
 } as const;
