@@ -28,7 +28,7 @@ export const DEMO_SCENARIO = Object.freeze({
 const IDENTITY = ['-c', 'user.name=orch demo', '-c', 'user.email=demo@orch.invalid', '-c', 'commit.gpgsign=false'];
 
 /** The keys `orch demo` reads from the environment; every other setting is the demo's own. */
-export const DEMO_PASSTHROUGH = Object.freeze(['ORCH_TEST_RUNNER_ENABLED', 'ORCH_STAGING_RUNNER_ENABLED'] as const);
+export const DEMO_PASSTHROUGH = Object.freeze(['ORCH_TEST_RUNNER_ENABLED', 'ORCH_STAGING_RUNNER_ENABLED', 'ORCH_SHADOW_ROLES', 'ORCH_TASK_BUDGET_USD'] as const);
 
 export interface DemoSetup {
   readonly root: string;
