@@ -3,6 +3,7 @@
 // unchanged check_test_status gate, its kill-switch and fallback to the LLM tester, the infra budget, and the rows a red suite leaves
 // against those of a FAILED LLM tester verdict (as the staging runner's TC-05 compares them).
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { readQueue } from '../../src/http/queue.ts';
 import { parseVerdict } from '../../src/pipeline/verdict.ts';
 import { stagingCounters } from '../../src/staging/counters.ts';
 import { TEST_PROFILE } from '../../src/test-runner/index.ts';
@@ -51,6 +52,11 @@ describe('launchJob on testing', () => {
     expect(record.task).toMatchObject({ stage: 'deploy-staging', validated_sha: null });
     expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 1, passed: 1 });
     expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
+    // GET /queue's test_runner block: the settings in force and the same counters.
+    expect((await readQueue(e.store, e.config)).test_runner).toEqual({
+      enabled: true, repos: ['*'], suite_cmd: suite('print-env.sh'), timeout_s: 5, infra_retries: 3, retry_backoff_s: 0,
+      runs: 1, passed: 1, failed: 0, tool_errors: 0, deferred: 0, exhausted: 0, fallbacks: 0,
+    });
   });
 
   it("empty ORCH_TEST_SUITE_CMD runs the staging suite's command", async () => {
