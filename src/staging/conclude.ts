@@ -101,7 +101,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
           alert: {
             // One alert per episode: the job is the episode, so re-running it cannot raise a second.
             dedupeKey: `${profile.alertKind}:task-${task.id}:job-${job.id}`,
-            message: `task ${task.id}: the ${profile.suite} could not run (${decision.cause}) after ${options.infraRetries} deferred re-run(s); failed closed with staging_status: FAILED`,
+            message: `task ${task.id}: the ${profile.suite} could not run (${decision.cause}) after ${options.infraRetries} deferred re-run(s); failed closed with ${role.verdictKey ?? 'staging_status'}: FAILED`,
             detail: { jobId: job.id, cause: decision.cause, infraAttempts: decision.infraAttempt, logPath: result.logPath },
           },
         }

@@ -90,7 +90,7 @@ describe('launchJob on testing', () => {
     expect(await e.run()).toMatchObject({ kind: 'finished', report: { agent: 'test-runner', reason: 'test_status: FAILED' }, finish: { advance: { outcome: 'rolled-back', to: 'development' } } });
     expect(e.artifact()).toContain('failed closed: the suite could not be run');
     const record = await e.record(e.taskId);
-    expect(record.alerts.map((a) => [a.kind, a.message.includes('the test suite could not run')])).toEqual([['test-infra-exhausted', true]]);
+    expect(record.alerts.map((a) => [a.kind, a.message.includes('the test suite could not run') && a.message.endsWith('failed closed with test_status: FAILED')])).toEqual([['test-infra-exhausted', true]]);
     expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 1, exhausted: 1, tool_errors: 1 });
   });
 
