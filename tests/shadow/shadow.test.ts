@@ -65,6 +65,21 @@ describe('ORCH_SHADOW_ROLES=tester', () => {
     expect(parseVerdict(e.artifact(), 'test_status')).toMatchObject({ value: 'PASSED' });
   });
 
+  it('a shadow LLM run that would pass the task budget is skipped and recorded without a verdict; the task is not blocked', async () => {
+    const e = await setup({ ORCH_TEST_SUITE_CMD: suite('pass.sh'), ORCH_SHADOW_ROLES: 'tester', ORCH_TASK_BUDGET_USD: '0.015', ORCH_AGENT_CMD: 'false' });
+    // An earlier $0.01 LLM run of this task: with the mean of all runs as the estimate, a tester run would reach $0.02.
+    const [job] = (await e.record(e.taskId)).jobs;
+    const at = new Date().toISOString();
+    await e.store.db.insertInto('agent_runs').values({ job_id: job!.id, task_id: e.taskId, role: 'reviewer', transport: 'llm', started_at: at, finished_at: at, duration_ms: 1, exit_code: 0, tokens_in: 1, tokens_out: 1, cost_usd: 0.01, model: null }).execute();
+    expect(await e.run()).toMatchObject({ kind: 'finished', report: { agent: 'test-runner' }, finish: { advance: { outcome: 'advanced', to: 'deploy-staging' } } });
+    const rows = await shadowRunsForTask(e.store.db, e.taskId);
+    expect(rows).toMatchObject([{ shadow: 'llm', deterministic_verdict: 'PASSED', llm_verdict: null, agree: null, cost_usd: null }]);
+    expect(JSON.parse(rows[0]?.detail ?? '{}')).toMatchObject({ skipped: 'budget', reason: expect.stringMatching(/^budget: the next tester run/) });
+    const record = await e.record(e.taskId);
+    expect(record.task).toMatchObject({ stage: 'deploy-staging', state: 'active' });
+    expect(record.alerts).toEqual([]);
+  });
+
   it('without ORCH_SHADOW_ROLES nothing runs in shadow', async () => {
     const e = await setup({ ORCH_TEST_SUITE_CMD: suite('pass.sh'), ORCH_AGENT_CMD: 'false' });
     expect(await e.run()).toMatchObject({ kind: 'finished', report: { agent: 'test-runner' } });
