@@ -24,6 +24,7 @@ export const LAYERS = Object.freeze([
       '^src/pipeline/gates/types\\.ts$',
       '^src/merge/(plan|route|skip|classify)\\.ts$',
       '^src/staging/outcome\\.ts$',
+      '^src/shadow/pairs\\.ts$',
     ],
     holds: 'pure decisions over plain data: stages and transitions, the verdict parser, gate result types, the merge plan/route/skip/classification, the staging outcome; no IO (rule model-is-pure)',
   },
@@ -44,8 +45,8 @@ export const LAYERS = Object.freeze([
   },
   {
     name: 'domain',
-    paths: ['^src/pipeline/', '^src/agents/', '^src/launcher/', '^src/merge/', '^src/staging/', '^src/coverage/'],
-    holds: 'applying decisions: advancing a task, the gates, the launcher, the reserved agents, the merge gate, the staging runner, coverage',
+    paths: ['^src/pipeline/', '^src/agents/', '^src/launcher/', '^src/merge/', '^src/staging/', '^src/test-runner/', '^src/shadow/', '^src/coverage/'],
+    holds: 'applying decisions: advancing a task, the gates, the launcher, the reserved agents, the merge gate, the staging and test runners, shadow runs, coverage',
   },
   {
     name: 'services',
@@ -54,8 +55,8 @@ export const LAYERS = Object.freeze([
   },
   {
     name: 'cli',
-    paths: ['^src/cli/'],
-    holds: 'the orch command line: parses arguments, maps errors to exit codes',
+    paths: ['^src/cli/', '^src/roadmap/'],
+    holds: 'the orch command line: parses arguments, maps errors to exit codes; the reports it prints from the store (orch roadmap)',
   },
 ]);
 
@@ -67,7 +68,7 @@ export const LAYERS = Object.freeze([
 export const CONFORMANCE = Object.freeze({
   paths: ['^src/conformance/'],
   mayImport: ['^src/conformance/', '^src/errors\\.ts$'],
-  importedBy: ['^src/cli/'],
+  importedBy: ['^src/cli/', '^src/roadmap/'],
 });
 
 /** Node modules and packages that do IO: the model layer imports none of them. */

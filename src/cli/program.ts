@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   scan: async () => (await import('./commands/scan.ts')).registerScan,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   stage: async () => (await import('./commands/stage.ts')).registerStage,
+  roadmap: async () => (await import('./commands/roadmap.ts')).registerRoadmap,
 });
 
 /** The program with the command `argv` names, or with every command (help, unknown names). */

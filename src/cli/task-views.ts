@@ -46,6 +46,14 @@ export function reaps(r: Pick<TaskRecord, 'jobs'>): number {
   return r.jobs.reduce((n, j) => n + ownerReaps(j.detail), 0);
 }
 
+/** The task's recorded LLM spend (rework included), the figure ORCH_TASK_BUDGET_USD is checked against. */
+function llmCostLine(runs: readonly AgentRun[]): string[] {
+  const llm = runs.filter((u) => u.transport === 'llm');
+  if (llm.length === 0) return [];
+  const usd = llm.reduce((sum, u) => sum + (u.cost_usd ?? 0), 0);
+  return [`  llm cost $${usd.toFixed(4)} in ${llm.length} run(s)`];
+}
+
 export function renderTask(r: TaskRecord): string {
   const t = r.task;
   const head = [
@@ -54,6 +62,7 @@ export function renderTask(r: TaskRecord): string {
     `  branch   ${t.branch} (base ${t.base})`,
     `  stage    ${t.stage} (${t.state}), version ${t.version}`,
     ...(t.blocked_reason ? [`  blocked  ${t.blocked_reason}`] : []),
+    ...llmCostLine(r.runs),
     ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
     ...(reaps(r) > 0 ? [`  reaps    ${reaps(r)} (a worker died or lost its lease during a run; never counted as a failed attempt)`] : []),
     'timeline:',

@@ -9,6 +9,7 @@ import { pipelineKeys } from './sections/pipeline.ts';
 import { procKeys } from './sections/proc.ts';
 import { workerKeys, workerRules } from './sections/worker.ts';
 import { stagingKeys } from './sections/staging.ts';
+import { testingKeys } from './sections/testing.ts';
 
 export const CONFIG_KEYS = Object.freeze({
   ...coreKeys,
@@ -18,6 +19,7 @@ export const CONFIG_KEYS = Object.freeze({
   ...workerKeys,
   ...deployKeys,
   ...stagingKeys,
+  ...testingKeys,
   ...httpKeys,
   ...mergeKeys,
 } satisfies Record<string, KeyDef>);

@@ -6,6 +6,8 @@ import { STAGES } from '../pipeline/stages.ts';
 import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES } from '../pipeline/states.ts';
 import { mergeGateBlock } from '../merge/counters.ts';
 import { stagingRunnerStatus } from '../staging/counters.ts';
+import { testRunnerStatus } from '../test-runner/runner.ts';
+import { budgetStatus } from '../launcher/budget.ts';
 import type { Store } from '../store/db.ts';
 import type { Alert } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
@@ -91,6 +93,8 @@ export async function readQueue(store: Store, config: Config, now: Date = new Da
     running: await runningBlock(trx),
     deferred: await deferredBlock(trx),
     staging_runner: await stagingRunnerStatus(config, trx),
+    test_runner: await testRunnerStatus(config, trx),
+    budget: await budgetStatus(config, trx),
     // The merge gate's reader takes a store: hand it this transaction so it sees the same moment.
     merge_gate: await mergeGateBlock({ ...store, db: trx }, config),
     alerts: await alertsBlock(trx),

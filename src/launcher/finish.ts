@@ -139,3 +139,26 @@ export async function failWithoutRun(
     return planFailure(trx, deps.config, job, failure.reason, at, failure.count);
   });
 }
+
+/**
+ * Block the task on a job that never ran (the transport refused to spawn: its LLM budget): the job
+ * ends failed without an agent_runs row, the task is blocked with `reason` and ONE alert, in one
+ * transaction. No retry: only an operator (a higher budget, then `orch task retry`) moves it on.
+ */
+export async function blockWithoutRun(
+  deps: FinishDeps,
+  job: Job,
+  owner: string,
+  block: { reason: string; outcome: string; detail?: Record<string, unknown>; alert: { kind: string; dedupeKey: string; message: string; detail?: object } },
+): Promise<FailurePlan | null> {
+  return writeTransaction(deps.store, async (trx) => {
+    const at = nowIso();
+    const detail = { ...parseDetail(job.detail), result: { reason: block.reason, ...block.detail } };
+    if (!(await completeJob(trx, job.id, owner, { state: 'failed', outcome: block.outcome, detail, at }))) return null;
+    const task = await getTask(trx, job.task_id);
+    if (task.state !== 'active' || task.stage !== job.stage) return { kind: 'none', failures: 0 };
+    if (!(await updateTaskGuarded(trx, task.id, task.version, { state: 'blocked', blocked_reason: block.reason }, at))) throw new Error(`task ${task.id} changed inside a write transaction`);
+    const alert = await raiseAlert(trx, { taskId: task.id, ...block.alert, at });
+    return { kind: 'blocked', alertId: alert?.id ?? null, failures: 0 };
+  });
+}

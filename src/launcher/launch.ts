@@ -13,7 +13,9 @@ import { getTask } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
 import { prepareWorktree, type PreparedWorktree } from '../worktree/prepare.ts';
 import { publishBranch } from '../worktree/publish.ts';
-import { failWithoutRun, finishRun, type FailurePlan, type FinishOutcome } from './finish.ts';
+import { BUDGET_ALERT_KIND, type BudgetRefusal } from './budget.ts';
+import { blockWithoutRun, failWithoutRun, finishRun, type FailurePlan, type FinishOutcome } from './finish.ts';
+import { runShadow } from '../shadow/run.ts';
 import { findReservedAgent } from './reserved.ts';
 import { spawnAgent } from './transport.ts';
 import type { ReservedAgent, ReservedFallback, RunContext, RunReport, RunResultFields, Transport } from './types.ts';
@@ -78,6 +80,22 @@ async function settleCommits(ctx: RunContext, agent: string, tip: string, fields
   }
 }
 
+/** The transport refused to spawn (the task's LLM budget): block the task with one alert, record no run. */
+function blockForBudget(deps: LaunchDeps, job: Job, refused: BudgetRefusal): Promise<FailurePlan | null> {
+  return blockWithoutRun(deps, job, deps.owner, {
+    reason: refused.reason,
+    outcome: 'budget',
+    detail: { budget: { role: refused.role, budgetUsd: refused.budgetUsd, spentUsd: refused.spentUsd, estimate: refused.estimate } },
+    alert: {
+      kind: BUDGET_ALERT_KIND,
+      // One alert per blocked episode: the job is the episode (a retry is a new job).
+      dedupeKey: `${BUDGET_ALERT_KIND}:task-${job.task_id}:job-${job.id}`,
+      message: `task ${job.task_id} blocked on ${job.stage}: ${refused.reason}`,
+      detail: { jobId: job.id, role: refused.role, budgetUsd: refused.budgetUsd, spentUsd: refused.spentUsd, estimateUsd: refused.estimate.usd },
+    },
+  });
+}
+
 /** Run `job` (claimed by `deps.owner`) to its recorded end. */
 export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResult> {
   const startedAt = new Date();
@@ -136,6 +154,7 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     fields = failed(`job ${job.id} failed in orch: ${errorMessage(error)}`, 'launch-error');
   }
   if (fields.status === 'cancelled') return { kind: 'cancelled', reason: fields.reason };
+  if (fields.refused) return { kind: 'not-run', reason: fields.reason, failure: await blockForBudget(deps, job, fields.refused) };
   const finishedAt = new Date();
   const last = spawns[spawns.length - 1];
   const report: RunReport = {
@@ -147,6 +166,8 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
     finishedAt: finishedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
   };
+  // Shadow mode: the other side of the stage runs too, before the gate and without a say in it.
+  if (role && report.status === 'ok') await runShadow(deps, ctx, role, report);
   const finish = await finishRun(deps, job, deps.owner, report);
   return { kind: 'finished', report, finish };
 }

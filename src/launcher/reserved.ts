@@ -4,9 +4,11 @@
 import { deployFinalizer } from '../agents/deploy-finalizer.ts';
 import { postDeployMonitor } from '../agents/post-deploy-monitor.ts';
 import { stagingRunnerAgent } from '../agents/staging-runner.ts';
+import { testRunnerAgent } from '../agents/test-runner.ts';
 import type { ReservedAgent, RunContext } from './types.ts';
 
 export const RESERVED_AGENTS: readonly ReservedAgent[] = Object.freeze([
+  testRunnerAgent,
   stagingRunnerAgent,
   deployFinalizer,
   postDeployMonitor,

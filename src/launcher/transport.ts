@@ -10,6 +10,7 @@ import { artifactPath } from '../pipeline/paths.ts';
 import type { RoleDef } from '../pipeline/stages.ts';
 import { verdictKey } from '../pipeline/verdict-keys.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
+import { checkBudget } from './budget.ts';
 import { buildPrompt, readRoleCard } from './prompt.ts';
 import type { RunContext, RunResultFields } from './types.ts';
 import { parseUsage } from './usage.ts';
@@ -64,9 +65,11 @@ function withoutOrchConfig(): Record<string, undefined> {
 
 /**
  * Settings a role card names: the deployer (the staging runner's fallback) runs THE staging suite,
- * ORCH_STAGING_SUITE_CMD, the one value the runner runs too (empty: the repo's npm test).
+ * ORCH_STAGING_SUITE_CMD, the one value the runner runs too (empty: the repo's npm test); the
+ * tester (the test runner's fallback) runs THE test suite, ORCH_TEST_SUITE_CMD or else the staging suite.
  */
 function roleSettings(config: RunContext['config'], role: RoleDef): Record<string, string> {
+  if (role.stage === 'testing') return { ORCH_TEST_SUITE_CMD: config.ORCH_TEST_SUITE_CMD === '' ? config.ORCH_STAGING_SUITE_CMD : config.ORCH_TEST_SUITE_CMD };
   return role.stage === 'deploy-staging' ? { ORCH_STAGING_SUITE_CMD: config.ORCH_STAGING_SUITE_CMD } : {};
 }
 
@@ -79,6 +82,13 @@ function roleSettings(config: RunContext['config'], role: RoleDef): Record<strin
  */
 export async function spawnAgent(ctx: RunContext, role: RoleDef): Promise<RunResultFields> {
   const { config, task, job } = ctx;
+  // The task's LLM budget (ORCH_TASK_BUDGET_USD), before anything starts.
+  try {
+    const refused = await checkBudget(ctx.store.db, config, task.id, role.role);
+    if (refused) return { status: 'failed', reason: refused.reason, exitCode: null, refused, detail: { outcome: 'budget', budget: { budgetUsd: refused.budgetUsd, spentUsd: refused.spentUsd, estimate: refused.estimate } } };
+  } catch (error) {
+    return { status: 'failed', reason: `the task's LLM budget could not be checked: ${errorMessage(error)}`, exitCode: null, detail: { outcome: 'budget-error' } };
+  }
   let card: string;
   try {
     card = await readRoleCard(role.role);

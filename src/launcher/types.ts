@@ -5,6 +5,7 @@ import type { Config } from '../config/keys.ts';
 import type { SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import type { Job, Task } from '../store/schema.ts';
+import type { BudgetRefusal } from './budget.ts';
 
 export const TRANSPORTS = Object.freeze({ llm: 'llm', deterministic: 'deterministic' } as const);
 export type Transport = (typeof TRANSPORTS)[keyof typeof TRANSPORTS];
@@ -50,6 +51,8 @@ export interface RunResultFields {
   readonly infraError?: boolean;
   /** Anything worth keeping with the job: outcome of the process, log paths, artifact, counts. */
   readonly detail?: Readonly<Record<string, unknown>>;
+  /** The transport did not spawn (the task's LLM budget): no run to record; launchJob blocks the task. */
+  readonly refused?: BudgetRefusal;
 }
 
 export interface RunReport extends RunResultFields {

@@ -36,6 +36,11 @@ export interface StagingLog {
   readonly logPath: string | null;
   readonly stderrLogPath: string | null;
   readonly tails: BoundedTails;
+  /** Another suite runner's names (the test runner's): heading, writer, suite, verdict key. @default the staging runner's */
+  readonly title?: string;
+  readonly producer?: string;
+  readonly suite?: string;
+  readonly verdictKey?: string;
 }
 
 /** A code span that no backtick inside `text` can close; line breaks become spaces. */
@@ -62,9 +67,9 @@ export function renderStagingLog(log: StagingLog): string {
   const ended = log.outcome === 'exited' ? `exited with code ${log.exitCode}` : `${log.outcome}${log.signal ? ` (${log.signal})` : ''}${log.exitCode === null ? '' : `, exit code ${log.exitCode}`}`;
   const commit = log.commit === null ? 'unknown' : code(log.commit);
   const lines = [
-    `# Staging log: task ${log.taskId}`,
+    `# ${log.title ?? 'Staging log'}: task ${log.taskId}`,
     '',
-    'Written by orch\'s staging runner (deterministic, no LLM): the staging suite ran in the task',
+    `Written by ${log.producer ?? "orch's staging runner"} (deterministic, no LLM): the ${log.suite ?? 'staging suite'} ran in the task`,
     'worktree and its exit code decides the verdict.',
     '',
     `- Verdict: **${log.status}**${log.failClosed ? ' (failed closed: the suite could not be run)' : ''}. ${oneLine(log.reason)}`,
@@ -82,7 +87,7 @@ export function renderStagingLog(log: StagingLog): string {
     ...block('stderr', log.tails.stderr, log.tails.stderrCut, log.stderrLogPath),
     '## Verdict',
     '',
-    `${VERDICT_KEY}: ${log.status}`,
+    `${log.verdictKey ?? VERDICT_KEY}: ${log.status}`,
     '',
   ];
   return lines.join('\n');

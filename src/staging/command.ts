@@ -27,9 +27,9 @@ export function suiteCommandProblem(raw: string): string | null {
  * refused: nothing here runs through a shell (wrap the command in `sh -c '...'` if you need one).
  * Returns null for an empty line.
  */
-export function parseSuiteCommand(raw: string): readonly string[] | null {
+export function parseSuiteCommand(raw: string, key = 'ORCH_STAGING_SUITE_CMD'): readonly string[] | null {
   const problem = suiteCommandProblem(raw);
-  if (problem !== null) throw new InvalidInputError(`ORCH_STAGING_SUITE_CMD=${JSON.stringify(raw)} contains a ${problem}; it is run without a shell`);
+  if (problem !== null) throw new InvalidInputError(`${key}=${JSON.stringify(raw)} contains a ${problem}; it is run without a shell`);
   const words = parse(raw) as string[];
   return words.length === 0 ? null : Object.freeze(words);
 }
@@ -37,16 +37,17 @@ export function parseSuiteCommand(raw: string): readonly string[] | null {
 /** What to run, and where that came from (for the artifact and the job record). */
 export interface SuiteCommand {
   readonly argv: readonly string[];
-  readonly source: 'ORCH_STAGING_SUITE_CMD' | 'package.json';
+  /** The key the command line came from (ORCH_STAGING_SUITE_CMD, ORCH_TEST_SUITE_CMD), or package.json. */
+  readonly source: string;
 }
 
 /**
  * The suite for `worktree`: the configured command line, else `npm test` when the worktree's
  * package.json has a test script, else null (there is no suite this runner could run).
  */
-export function resolveSuiteCommand(configured: string, worktree: string): SuiteCommand | null {
-  const argv = parseSuiteCommand(configured);
-  if (argv !== null) return { argv, source: 'ORCH_STAGING_SUITE_CMD' };
+export function resolveSuiteCommand(configured: string, worktree: string, key = 'ORCH_STAGING_SUITE_CMD'): SuiteCommand | null {
+  const argv = parseSuiteCommand(configured, key);
+  if (argv !== null) return { argv, source: key };
   const manifest = join(worktree, 'package.json');
   if (!existsSync(manifest)) return null;
   const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, unknown> };

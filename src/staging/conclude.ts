@@ -7,9 +7,9 @@ import { shellExitCode, type RunResult } from '../proc/index.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { renderStagingLog } from './artifact.ts';
 import type { SuiteCommand } from './command.ts';
-import { STAGING_STAGE } from './intercept.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
+import { STAGING_PROFILE } from './profile.ts';
 import type { StagingDecision } from './outcome.ts';
 import type { RecordInput, RunRecord } from './record.ts';
 import type { TreeState } from './suite.ts';
@@ -46,8 +46,9 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
   const secrets = secretValues(c.env);
   const mask = (text: string) => maskValues(text, secrets);
   const tails = boundTails(mask(result.stdoutTail), mask(result.stderrTail));
-  const role = roleForStage(STAGING_STAGE);
-  if (!role) throw new OrchError(ERROR_CODES.STAGING_FAILED, `no role produces the ${STAGING_STAGE} artifact`);
+  const profile = deps.profile ?? STAGING_PROFILE;
+  const role = roleForStage(profile.stage);
+  if (!role) throw new OrchError(ERROR_CODES.STAGING_FAILED, `no role produces the ${profile.stage} artifact`);
   const path = artifactPath(deps.config, task.id, role.artifact);
   const text = renderStagingLog({
     taskId: task.id,
@@ -78,6 +79,10 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
       stdoutCut: tails.stdoutCut || result.stdoutBytes > Buffer.byteLength(result.stdoutTail),
       stderrCut: tails.stderrCut || result.stderrBytes > Buffer.byteLength(result.stderrTail),
     },
+    title: profile.title,
+    producer: profile.producer,
+    suite: profile.suite,
+    ...(role.verdictKey ? { verdictKey: role.verdictKey } : {}),
   });
   try {
     writeFileAtomic(path, text);
@@ -86,7 +91,8 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
   }
 
   // Only a PASSED run of exactly this commit validates it; anything else clears an older value.
-  const validatedSha = status === 'PASSED' && note === null ? c.before.sha : null;
+  // A runner that does not validate (the test runner) leaves the value alone (undefined).
+  const validatedSha = !profile.validates ? undefined : status === 'PASSED' && note === null ? c.before.sha : null;
   const record: RecordInput =
     decision.action === 'fail-closed'
       ? {
@@ -95,8 +101,8 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
           run: { ...c.facts, result: 'exhausted', cause: decision.cause, infraAttempt: decision.infraAttempt },
           alert: {
             // One alert per episode: the job is the episode, so re-running it cannot raise a second.
-            dedupeKey: `staging-infra-exhausted:task-${task.id}:job-${job.id}`,
-            message: `task ${task.id}: the staging suite could not run (${decision.cause}) after ${options.infraRetries} deferred re-run(s); failed closed with staging_status: FAILED`,
+            dedupeKey: `${profile.alertKind}:task-${task.id}:job-${job.id}`,
+            message: `task ${task.id}: the ${profile.suite} could not run (${decision.cause}) after ${options.infraRetries} deferred re-run(s); failed closed with ${role.verdictKey ?? 'staging_status'}: FAILED`,
             detail: { jobId: job.id, cause: decision.cause, infraAttempts: decision.infraAttempt, logPath: result.logPath },
           },
         }
@@ -109,7 +115,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
     durationMs: result.durationMs,
     startedAt: result.startedAt,
     commit: c.before.sha,
-    validatedSha,
+    validatedSha: validatedSha ?? null,
     artifactPath: path,
     reason: decision.reason,
   };

@@ -4,6 +4,7 @@
 import type { Config } from '../config/keys.ts';
 import type { Db } from '../store/tx.ts';
 import { maskSecrets } from '../secrets/mask.ts';
+import { STAGING_PROFILE, type SuiteProfile } from './profile.ts';
 import { recordedRuns, runRecordSchema } from './record.ts';
 
 export interface StagingCounters {
@@ -21,12 +22,12 @@ export interface StagingCounters {
   readonly fallbacks: number;
 }
 
-/** Count the runs recorded in deploy-staging jobs. Entries that do not parse are skipped, not fatal. */
-export async function stagingCounters(db: Db): Promise<StagingCounters> {
-  const rows = await db.selectFrom('jobs').select('detail').where('stage', '=', 'deploy-staging').where('detail', 'like', '%"stagingRunner"%').execute();
+/** Count the runs recorded in deploy-staging jobs (or the profile's stage). Entries that do not parse are skipped, not fatal. */
+export async function stagingCounters(db: Db, profile: SuiteProfile = STAGING_PROFILE): Promise<StagingCounters> {
+  const rows = await db.selectFrom('jobs').select('detail').where('stage', '=', profile.stage).where('detail', 'like', `%"${profile.detailKey}"%`).execute();
   const n = { passed: 0, failed: 0, deferred: 0, exhausted: 0, fallbacks: 0 };
   for (const row of rows) {
-    for (const raw of recordedRuns(row.detail)) {
+    for (const raw of recordedRuns(row.detail, profile.detailKey)) {
       const run = runRecordSchema.safeParse(raw);
       if (!run.success) continue;
       const result = run.data.result;

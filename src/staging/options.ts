@@ -12,6 +12,8 @@ export interface ResolvedStagingOptions {
   readonly scope: RepoScope;
   /** ORCH_STAGING_SUITE_CMD as written; empty = the repo's npm test. */
   readonly suiteCmd: string;
+  /** The key suiteCmd came from, for messages and the artifact. @default ORCH_STAGING_SUITE_CMD */
+  readonly suiteKey?: string;
   readonly timeoutMs: number;
   /** ORCH_STAGING_RUNNER_INFRA_RETRIES: deferred re-runs after tool errors before failing closed. */
   readonly infraRetries: number;

@@ -35,7 +35,7 @@ export type Classification =
 type RunFacts = Pick<RunResult, 'outcome' | 'exitCode' | 'signal' | 'error'>;
 
 /** Which level a run's result belongs to. */
-export function classifyRun(result: RunFacts): Classification {
+export function classifyRun(result: RunFacts, timeoutKey = 'ORCH_STAGING_RUNNER_TIMEOUT_S'): Classification {
   switch (result.outcome) {
     case 'exited': {
       const code = result.exitCode ?? -1;
@@ -45,7 +45,7 @@ export function classifyRun(result: RunFacts): Classification {
       return { level: 'executed', exitCode: code, status: mapExitCodeToStatus(code) };
     }
     case 'timeout':
-      return { level: 'tool-error', cause: 'timeout', detail: 'the suite ran past ORCH_STAGING_RUNNER_TIMEOUT_S and its process tree was killed' };
+      return { level: 'tool-error', cause: 'timeout', detail: `the suite ran past ${timeoutKey} and its process tree was killed` };
     case 'signaled':
       return { level: 'tool-error', cause: 'signal', detail: `the suite was killed by ${result.signal ?? 'a signal'}, which orch did not send` };
     case 'cancelled':

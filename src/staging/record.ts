@@ -26,16 +26,16 @@ export const runRecordSchema = z.object({
 });
 export type RunRecord = z.input<typeof runRecordSchema>;
 
-/** The runs recorded in a job's detail JSON (its last finish), whatever their shape; [] when none. */
-export function recordedRuns(jobDetail: string | null): unknown[] {
-  const result = parseDetail(jobDetail).result as { stagingRunner?: { runs?: unknown } } | undefined;
-  const runs = result?.stagingRunner?.runs;
+/** The runs recorded in a job's detail JSON (its last finish), whatever their shape; [] when none. `key`: the runner's (SuiteProfile.detailKey). */
+export function recordedRuns(jobDetail: string | null, key = 'stagingRunner'): unknown[] {
+  const result = parseDetail(jobDetail).result as Record<string, { runs?: unknown } | undefined> | undefined;
+  const runs = result?.[key]?.runs;
   return Array.isArray(runs) ? runs : [];
 }
 
-/** The `stagingRunner` part of a run's result detail: the job's earlier runs and this one. */
-export function runsDetail(jobDetail: string | null, run: RunRecord): { stagingRunner: { runs: unknown[] } } {
-  return { stagingRunner: { runs: [...recordedRuns(jobDetail), run] } };
+/** The `stagingRunner` (or `key`) part of a run's result detail: the job's earlier runs and this one. */
+export function runsDetail(jobDetail: string | null, run: RunRecord, key = 'stagingRunner'): Record<string, { runs: unknown[] }> {
+  return { [key]: { runs: [...recordedRuns(jobDetail, key), run] } };
 }
 
 /** What a run asks the finish handler to record besides its run entry. */

@@ -5,12 +5,13 @@
 import { ERROR_CODES, OrchError, errorMessage, isOrchError } from '../errors.ts';
 import { resolveSuiteCommand } from './command.ts';
 import { conclude } from './conclude.ts';
-import { STAGING_STAGE } from './intercept.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
-import { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';
+import type { ResolvedStagingOptions } from './options.ts';
+import { STAGING_PROFILE, type SuiteProfile } from './profile.ts';
 import { classifyRun, decideStagingOutcome } from './outcome.ts';
 import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
-import { INFRA_ALERT_KIND, runsDetail, type RunRecord } from './record.ts';
+import { roleForStage } from '../pipeline/stages.ts';
+import { runsDetail, type RunRecord } from './record.ts';
 import { readTreeState, runSuite } from './suite.ts';
 import type { StagedRun, StagingDeps, StagingJobInput, StagingOutcome } from './types.ts';
 
@@ -18,18 +19,20 @@ export type { StagedRun, StagingDeps, StagingJobInput, StagingOutcome } from './
 
 async function attempt(deps: StagingDeps, input: StagingJobInput, options: ResolvedStagingOptions, now: () => Date): Promise<StagedRun> {
   const { task, job, worktree } = input;
-  if (job.stage !== STAGING_STAGE || job.task_id !== task.id) {
-    throw new OrchError(ERROR_CODES.STAGING_FAILED, `job ${job.id} (${job.stage}, task ${job.task_id}) is not a ${STAGING_STAGE} job of task ${task.id}`);
+  const profile = deps.profile ?? STAGING_PROFILE;
+  if (job.stage !== profile.stage || job.task_id !== task.id) {
+    throw new OrchError(ERROR_CODES.STAGING_FAILED, `job ${job.id} (${job.stage}, task ${job.task_id}) is not a ${profile.stage} job of task ${task.id}`);
   }
-  const command = resolveSuiteCommand(options.suiteCmd, worktree);
+  const suiteKey = options.suiteKey ?? 'ORCH_STAGING_SUITE_CMD';
+  const command = resolveSuiteCommand(options.suiteCmd, worktree, suiteKey);
   if (command === null) {
-    throw new OrchError(ERROR_CODES.STAGING_FAILED, `no staging suite: ORCH_STAGING_SUITE_CMD is empty and ${worktree}/package.json has no test script`);
+    throw new OrchError(ERROR_CODES.STAGING_FAILED, `no ${profile.suite}: ${suiteKey} is empty and ${worktree}/package.json has no test script`);
   }
   const env = deps.env ?? process.env;
   const before = await readTreeState(worktree);
   const result = await runSuite(options, command, worktree, env, input.signal, input.proc);
   const decision = decideStagingOutcome({
-    classification: classifyRun(result),
+    classification: classifyRun(result, profile.timeoutKey),
     infraAttempts: job.infra_attempts,
     infraRetries: options.infraRetries,
     backoffMs: options.backoffMs,
@@ -81,7 +84,7 @@ function fallback(deps: StagingDeps, error: unknown, at: string): StagedRun & { 
 export async function stageSuite(deps: StagingDeps, input: StagingJobInput): Promise<StagedRun> {
   const now = deps.now ?? (() => new Date());
   try {
-    const options = deps.options ?? resolveStagingOptions(deps.config);
+    const options = deps.options ?? (deps.profile ?? STAGING_PROFILE).resolveOptions(deps.config);
     return await attempt(deps, input, options, now);
   } catch (error) {
     return fallback(deps, error, now().toISOString());
@@ -89,19 +92,21 @@ export async function stageSuite(deps: StagingDeps, input: StagingJobInput): Pro
 }
 
 /** The outcome as the launcher's result: the finish handler records it like any agent's run. */
-export function toRunResult(staged: StagedRun, jobDetail: string | null): RunResultFields | ReservedFallback {
+export function toRunResult(staged: StagedRun, jobDetail: string | null, profile: SuiteProfile = STAGING_PROFILE): RunResultFields | ReservedFallback {
   const { outcome, record } = staged;
   if (outcome.kind === 'cancelled' || record === null) return { status: 'cancelled', reason: outcome.reason, exitCode: null };
-  const detail = { staging: outcome, ...runsDetail(jobDetail, record.run) };
+  const detail = { [profile.outcomeKey]: outcome, ...runsDetail(jobDetail, record.run, profile.detailKey) };
+  const verdictKey = roleForStage(profile.stage)?.verdictKey ?? 'staging_status';
   switch (outcome.kind) {
     case 'fallback':
-      return { status: 'fallback', reason: `staging runner: ${outcome.reason}`, detail };
+      return { status: 'fallback', reason: `${profile.agent.replace('-', ' ')}: ${outcome.reason}`, detail };
     case 'deferred':
       return { status: 'deferred', reason: outcome.reason, exitCode: null, notBefore: outcome.notBefore, infraError: true, detail: { outcome: 'deferred', ...detail } };
     case 'finished': {
-      const alerts = record.alert ? [{ kind: INFRA_ALERT_KIND, ...record.alert }] : [];
+      const alerts = record.alert ? [{ kind: profile.alertKind, ...record.alert }] : [];
+      const validated = record.validatedSha === undefined ? {} : { validatedSha: record.validatedSha };
       // Like any agent that ran to its end: exit 0, the gate judges the artifact (the suite's code is in the detail).
-      return { status: 'ok', reason: `staging_status: ${outcome.status}`, exitCode: 0, validatedSha: outcome.validatedSha, infraError: record.infraError === true, alerts, detail };
+      return { status: 'ok', reason: `${verdictKey}: ${outcome.status}`, exitCode: 0, ...validated, infraError: record.infraError === true, alerts, detail };
     }
   }
 }
@@ -112,5 +117,5 @@ export function toRunResult(staged: StagedRun, jobDetail: string | null): RunRes
  */
 export async function runStagingJob(ctx: RunContext, deps: Partial<StagingDeps> = {}): Promise<RunResultFields | ReservedFallback> {
   const staged = await stageSuite({ config: ctx.config, ...deps }, { task: ctx.task, job: ctx.job, worktree: ctx.worktree, signal: ctx.signal, proc: ctx.proc });
-  return toRunResult(staged, ctx.job.detail);
+  return toRunResult(staged, ctx.job.detail, deps.profile);
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/keys.ts';
 import type { RunProcOptions } from '../launcher/types.ts';
 import type { Job, Task } from '../store/schema.ts';
 import type { ResolvedStagingOptions } from './options.ts';
+import type { SuiteProfile } from './profile.ts';
 import type { StagingStatus, ToolErrorCause } from './outcome.ts';
 import type { RecordInput } from './record.ts';
 
@@ -14,6 +15,8 @@ export interface StagingDeps {
   readonly now?: () => Date;
   /** orch's environment: the suite gets it minus ORCH_* keys, and its secret-looking values are masked. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Which suite runner this is (the test runner passes its own). @default STAGING_PROFILE */
+  readonly profile?: SuiteProfile;
 }
 
 export interface StagingJobInput {

@@ -7,6 +7,7 @@ import type { StoreDialect } from './db.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_merge_locks.ts';
 import * as m003 from './migrations/003_one_running_job.ts';
+import * as m006 from './migrations/006_shadow_runs.ts';
 
 /** A migration of ours: Kysely's, plus the dialect it runs on. Its database is not yet `Database`: unknown. */
 export interface OrchMigration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze
   '001_initial': m001,
   '002_merge_locks': m002,
   '003_one_running_job': m003,
+  '006_shadow_runs': m006,
 });
 
 function providerFor(dialect: StoreDialect): MigrationProvider {

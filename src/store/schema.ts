@@ -98,6 +98,31 @@ export interface MergeLocksTable {
   expires_at: string;
 }
 
+/** One shadow run (migrations/006_shadow_runs.ts): both verdicts of a stage, the deciding one and the shadow's. */
+export interface ShadowRunsTable {
+  id: Generated<number>;
+  task_id: number;
+  job_id: number | null;
+  stage: string;
+  /** The LLM role of the stage (tester, deployer). */
+  role: string;
+  /** Its deterministic candidate (test-runner, staging-runner). */
+  agent: string;
+  /** Which side ran in shadow: `llm` (the deterministic agent decided) or `deterministic`. */
+  shadow: 'llm' | 'deterministic';
+  deterministic_verdict: string | null;
+  llm_verdict: string | null;
+  /** 1 agree, 0 disagree, null when a side gave no verdict. */
+  agree: number | null;
+  /** What the shadow run cost in LLM spend (null for a deterministic shadow or no report). */
+  cost_usd: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  duration_ms: number;
+  detail: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tasks: TasksTable;
   jobs: JobsTable;
@@ -106,6 +131,7 @@ export interface Database {
   gate_results: GateResultsTable;
   alerts: AlertsTable;
   merge_locks: MergeLocksTable;
+  shadow_runs: ShadowRunsTable;
 }
 
 export type Task = Selectable<TasksTable>;
@@ -118,3 +144,4 @@ export type TransitionRow = Selectable<TransitionsTable>;
 export type GateResultRow = Selectable<GateResultsTable>;
 export type Alert = Selectable<AlertsTable>;
 export type MergeLockRow = Selectable<MergeLocksTable>;
+export type ShadowRun = Selectable<ShadowRunsTable>;

@@ -64,6 +64,8 @@ export const FAST_ENV: Readonly<Record<string, string>> = Object.freeze({
   // The staging runner (its own issue) would run the sample's npm test in every task: these
   // tests are about the worker, so deploy-staging stays with the (fake) LLM deployer.
   ORCH_STAGING_RUNNER_ENABLED: 'false',
+  // Likewise the test runner (issue 17): the testing stage stays with the (fake) LLM tester.
+  ORCH_TEST_RUNNER_ENABLED: 'false',
 });
 
 export interface TaskRecord {

@@ -34,6 +34,7 @@ describe('orch demo', () => {
     expect(out.kept).toBeNull();
     const fresh = out.timeline.map((r) => [String(r.n), r.stage, r.agent, r.transport, r.result]);
     expect(fresh.map((r) => r[4])).toContain('rolled back -> development (check_review_status: review_status: CHANGES_REQUESTED (10-review.md line 5))');
+    expect(fresh.filter((r) => r[1] === 'testing').map((r) => [r[2], r[3]])).toEqual([['test-runner', 'deterministic']]);
 
     const [command, output] = readmeDemoBlocks();
     expect(command).toBe('npx orch demo');
@@ -41,5 +42,16 @@ describe('orch demo', () => {
     const header = lines.findIndex((l) => l.startsWith('#   STAGE'));
     const rows = lines.slice(header + 1).filter((l) => /^\d+\s/.test(l)).map((l) => l.split(/\s{2,}/));
     expect(rows.map((c) => [c[0], c[1], c[2], c[3], c[6]])).toEqual(fresh);
-  });
+  }, 60_000); // the 30 s ceiling above is the promise; this only keeps a loaded machine from cutting the run short
+});
+
+describe('orch demo with the test runner switched off', () => {
+  it('ORCH_TEST_RUNNER_ENABLED=false: the LLM tester runs the testing stage, and the task still reaches done', async () => {
+    const run = await cli(['demo', '--json'], { ORCH_TEST_RUNNER_ENABLED: 'false' });
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { task: { state: string }; timeline: TimelineRow[] };
+    expect(out.task.state).toBe('done');
+    expect(out.timeline.filter((r) => r.stage === 'testing').map((r) => [r.agent, r.transport, r.costUsd])).toEqual([['tester', 'llm', 0.01]]);
+    expect(out.timeline.filter((r) => r.stage === 'deploy-staging').map((r) => [r.agent, r.transport])).toEqual([['staging-runner', 'deterministic']]);
+  }, 60_000);
 });

@@ -45,8 +45,8 @@ const launch = (e: AgentEnv, job: Job, who = owner) => launchJob({ store: e.stor
 
 describe('launchJob', () => {
   it('the registry covers exactly the reserved roles of the stage table', () => {
-    // Plus the staging runner, which takes the LLM deployer's stage for the repos it is enabled for.
-    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual([['staging-runner', 'deploy-staging'], ...ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage])]);
+    // Plus the test and staging runners, which take the LLM tester's and deployer's stages for the repos they are enabled for.
+    expect(RESERVED_AGENTS.map((a) => [a.name, a.stage])).toEqual([['test-runner', 'testing'], ['staging-runner', 'deploy-staging'], ...ROLES.filter((r) => r.kind === 'reserved').map((r) => [r.role, r.stage])]);
   });
 
   it('reserved agents never reach spawnAgent; an LLM role does, once', async () => {
@@ -95,6 +95,8 @@ console.log(JSON.stringify({ usage: { input_tokens: 11, output_tokens: 22 }, tot
     expect(seen.env).toEqual({
       ORCH_TASK_ID: String(id), ORCH_ROLE: 'tester', ORCH_STAGE: 'testing', ORCH_ARTIFACT_PATH: join(e.home, 'tasks', String(id), '12-test-report.md'),
       ORCH_WORKTREE: worktree, ORCH_VERDICT_KEY: 'test_status', ORCH_VERDICT_VALUES: 'PASSED,FAILED',
+      // The tester's card names THE test suite (empty: the repo's npm test), the test runner's own setting.
+      ORCH_TEST_SUITE_CMD: '',
     });
     expect(seen.stdin).toMatch(/^# Tester role card\n/);
     expect(seen.stdin).toContain('- Verdict: end the artifact with one line `test_status: <VALUE>`, VALUE one of PASSED, FAILED, outside any code block.');

@@ -12,6 +12,7 @@ import { openStore } from '../../store/db.ts';
 import { transitionsForTask } from '../../store/repos/history.ts';
 import { jobsForTask } from '../../store/repos/jobs.ts';
 import { runsForTask } from '../../store/repos/runs.ts';
+import { shadowRunsForTask } from '../../store/repos/shadow-runs.ts';
 import { getTask } from '../../store/repos/tasks.ts';
 import { runWorker } from '../../worker/loop.ts';
 import { formatDuration } from '../../util/duration.ts';
@@ -27,22 +28,26 @@ async function demo(o: { keep?: boolean; json?: boolean; verbose?: boolean }): P
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const setup = await setUpDemo(root);
+    const setup = await setUpDemo(root, process.env);
     const store = await openStore(setup.config);
     try {
       const deps = { store, config: setup.config };
       const { task } = await addTask(deps, { repo: setup.repo, branch: DEMO_BRANCH, title: 'Greet in the demo' });
       if (!o.json) printLine(`orch demo: task ${task.id} on ${DEMO_BRANCH} of a copy of fixtures/repos/sample; the fake agent plays every LLM role\n`);
       await runWorker(deps, { untilIdle: true, signal: stop.signal, log: o.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined });
-      const [final, runs, jobs, transitions] = await Promise.all([getTask(store.db, task.id), runsForTask(store.db, task.id), jobsForTask(store.db, task.id), transitionsForTask(store.db, task.id)]);
+      const [final, runs, jobs, transitions, shadow] = await Promise.all([getTask(store.db, task.id), runsForTask(store.db, task.id), jobsForTask(store.db, task.id), transitionsForTask(store.db, task.id), shadowRunsForTask(store.db, task.id)]);
       const rows = buildTimeline(runs, jobs, transitions);
       const wallMs = Math.round(performance.now() - t0);
-      if (o.json) printJson({ task: final, timeline: rows, wallMs, kept: o.keep ? root : null });
+      if (o.json) printJson({ task: final, timeline: rows, shadow, wallMs, kept: o.keep ? root : null });
       else {
         printLine(renderTimeline(rows));
         printLine();
         const end = final.state === 'done' ? 'reached done' : `stopped on ${final.stage} (${final.state})`;
         printLine(`task ${final.id} ${end} in ${formatDuration(wallMs)}: ${summarize(rows)}`);
+        for (const s of shadow) {
+          const cost = s.cost_usd === null ? '' : `, $${s.cost_usd.toFixed(4)}`;
+          printLine(`shadow on ${s.stage}: ${s.agent} ${s.deterministic_verdict ?? 'no verdict'}, ${s.role} (LLM) ${s.llm_verdict ?? 'no verdict'}: ${s.agree === null ? 'not compared' : s.agree === 1 ? 'agree' : 'DISAGREE'} (${s.shadow} ran in shadow${cost})`);
+        }
         if (o.keep) printLine(`kept: ${root} (repo ${setup.repo}, ORCH_HOME ${setup.home})`);
       }
       if (final.state !== 'done') throw new ExitSignal(EXIT.fault);
