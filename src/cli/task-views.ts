@@ -1,4 +1,5 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
+import { shownState } from '../pipeline/states.ts';
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 
 /** Columns padded to the widest cell; the last column is not padded. */
@@ -10,7 +11,7 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
 }
 
 export function taskTable(tasks: readonly Task[]): string {
-  const rows = tasks.map((t) => [String(t.id), t.stage, t.state, t.branch, t.base, t.title]);
+  const rows = tasks.map((t) => [String(t.id), t.stage, shownState(t), t.branch, t.base, t.title]);
   return renderTable(['ID', 'STAGE', 'STATE', 'BRANCH', 'BASE', 'TITLE'], rows);
 }
 
@@ -49,8 +50,11 @@ export function renderTask(r: TaskRecord): string {
     `task ${t.id}: ${t.title}`,
     `  repo     ${t.repo}`,
     `  branch   ${t.branch} (base ${t.base})`,
-    `  stage    ${t.stage} (${t.state}), version ${t.version}`,
-    ...(t.blocked_reason ? [`  blocked  ${t.blocked_reason}`] : []),
+    `  stage    ${t.stage} (${shownState(t)}), version ${t.version}`,
+    ...(t.substate === 'mergeable' ? [`  waits    for an explicit merge: orch stage --merge, or orch task merge ${t.id}`] : []),
+    ...(t.blocked_reason ? [`  ${t.substate === 'cancelled' ? 'ended   ' : 'blocked '} ${t.blocked_reason}`] : []),
+    `  suite    ${t.suite_cmd ?? '(the configured suite: ORCH_STAGING_SUITE_CMD, else npm test)'}`,
+    `  timeout  ${t.timeout_s === null ? '(the configured timeouts)' : `${t.timeout_s} s`}`,
     ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
     'timeline:',
   ];

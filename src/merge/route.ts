@@ -7,7 +7,7 @@ import { DEFER_CAUSES } from '../pipeline/gates/types.ts';
 import type { Classification, MergeAttempt } from './attempt.ts';
 import type { MergeSwitches } from './options.ts';
 
-export const MERGE_ACTIONS = ['merge', 'mergeable', 'rollback', 'infra-retry'] as const;
+export const MERGE_ACTIONS = ['merge', 'up-to-date', 'mergeable', 'rollback', 'infra-retry'] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
 
 const CODE_FAULTS: ReadonlySet<Classification> = new Set(['red', 'conflict']);
@@ -20,7 +20,7 @@ export function faultClass(c: Classification): 'code' | 'infra' | null {
 export function routeAttempt(attempt: MergeAttempt, switches: Pick<MergeSwitches, 'classify' | 'infraRetry'>, retry: InfraRetryPolicy): CheckResult {
   const cls = faultClass(attempt.classification);
   if (cls === null) {
-    const action: MergeAction = attempt.merged ? 'merge' : 'mergeable';
+    const action: MergeAction = attempt.merged ? 'merge' : attempt.upToDate === true ? 'up-to-date' : 'mergeable';
     return { verdict: 'pass', reason: attempt.reason, detail: { ...attempt, class: null, action } };
   }
   const reason = `${attempt.classification}: ${attempt.reason}`;

@@ -37,7 +37,8 @@ export function parseSuiteCommand(raw: string): readonly string[] | null {
 /** What to run, and where that came from (for the artifact and the job record). */
 export interface SuiteCommand {
   readonly argv: readonly string[];
-  readonly source: 'ORCH_STAGING_SUITE_CMD' | 'package.json';
+  /** `install`: the dependency install failed, so this names the install command, not the suite. */
+  readonly source: 'ORCH_STAGING_SUITE_CMD' | 'package.json' | 'install';
 }
 
 /**
