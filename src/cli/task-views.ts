@@ -53,8 +53,9 @@ export function renderTask(r: TaskRecord): string {
     `  stage    ${t.stage} (${shownState(t)}), version ${t.version}`,
     ...(t.substate === 'mergeable' ? [`  waits    for an explicit merge: orch stage --merge, or orch task merge ${t.id}`] : []),
     ...(t.blocked_reason ? [`  ${t.substate === 'cancelled' ? 'ended   ' : 'blocked '} ${t.blocked_reason}`] : []),
-    `  suite    ${t.suite_cmd ?? '(the configured suite: ORCH_STAGING_SUITE_CMD, else npm test)'}`,
-    `  timeout  ${t.timeout_s === null ? '(the configured timeouts)' : `${t.timeout_s} s`}`,
+    // The flags `orch stage` recorded on the task, in force for every later run of its jobs.
+    ...(t.suite_cmd ? [`  suite    ${t.suite_cmd}`] : []),
+    ...(t.timeout_s !== null ? [`  timeout  ${t.timeout_s} s`] : []),
     ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
     'timeline:',
   ];
