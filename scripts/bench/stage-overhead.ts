@@ -60,6 +60,7 @@ try {
     await git('checkout', '--quiet', 'main');
     let report: { staging?: { durationMs?: number }; mergeGate?: { skippedRetest?: boolean } } = {};
     const ms = await timed(async () => {
+      // orch-inventory-ignore: the benchmark runs orch's own CLI, no LLM involved
       const r = await execa(process.execPath, [BIN, 'stage', '--repo', repo, '--branch', name, '--json'], { env, reject: false });
       if (r.exitCode !== 0) throw new Error(`orch stage ${name} exited ${r.exitCode}: ${r.stderr}`);
       report = JSON.parse(r.stdout);
