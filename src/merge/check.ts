@@ -12,7 +12,10 @@ export const MERGE_CHECK_ID = 'check_branch_mergeable';
 export const NOT_MERGED_CAUSE = DEFER_CAUSES.mergeNotRequested;
 
 export async function checkBranchMergeable(ctx: GateContext): Promise<CheckResult> {
-  const options = mergeGateOptionsInScope();
+  const scoped = mergeGateOptionsInScope();
+  // A task staged without --merge is merged only when someone asks explicitly (issue 13.4): a
+  // worker re-running its re-queued job stops at mergeable too.
+  const options = scoped.merge === undefined && ctx.task.merge_policy === 'ask' ? { ...scoped, merge: false } : scoped;
   const attempt = await runMergeGate({ store: ctx.store, config: ctx.config }, ctx.task, options);
   const result = routeAttempt(attempt, switchesFromConfig(ctx.config), infraRetryPolicy(ctx.config));
   // Mergeable but not merged: the task must not reach deploy with its base unmoved. It stays on

@@ -59,8 +59,9 @@ export function loadStageConfig(o: ResolvedStageOptions, env: NodeJS.ProcessEnv 
 type Plan = { readonly kind: 'run'; readonly job: Job } | { readonly kind: 'gate' } | { readonly kind: 'busy'; readonly job: Job };
 
 /** The flags to keep on the task (issue 13.9): only those given on this run replace the recorded ones. */
-function recordedOptions(o: ResolvedStageOptions, task: Task | null): { suite_cmd: string | null; timeout_s: number | null } {
-  return { suite_cmd: o.suite ?? task?.suite_cmd ?? null, timeout_s: o.timeoutS ?? task?.timeout_s ?? null };
+function recordedOptions(o: ResolvedStageOptions, task: Task | null): { suite_cmd: string | null; timeout_s: number | null; merge_policy: 'ask' | null } {
+  // Without --merge, no later evaluation of the gate (a worker re-running a re-queued job) merges.
+  return { suite_cmd: o.suite ?? task?.suite_cmd ?? null, timeout_s: o.timeoutS ?? task?.timeout_s ?? null, merge_policy: o.merge ? null : 'ask' };
 }
 
 /**
@@ -73,7 +74,7 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
   const open = await findOpenTaskForBranch(deps.store.db, o.repo, o.branch);
   if (!open) {
     const opts = recordedOptions(o, null);
-    const { task, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE, suiteCmd: opts.suite_cmd, timeoutS: opts.timeout_s });
+    const { task, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE, suiteCmd: opts.suite_cmd, timeoutS: opts.timeout_s, mergePolicy: opts.merge_policy });
     progress.step(`task ${task.id} added: ${o.branch} (base ${o.base}) on ${STAGE}`);
     if (!job) throw new OrchError(ERROR_CODES.INTERNAL, `task ${task.id} was added on ${STAGE} without its job`);
     return { task, plan: { kind: 'run', job } };
@@ -82,7 +83,7 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
   if (open.base !== o.base) throw new InvalidInputError(`${which} with base ${JSON.stringify(open.base)}, not ${JSON.stringify(o.base)}; pass --base ${open.base} (or \`orch task cancel ${open.id}\`)`);
   let task = open;
   const opts = recordedOptions(o, open);
-  if (opts.suite_cmd !== open.suite_cmd || opts.timeout_s !== open.timeout_s) {
+  if (opts.suite_cmd !== open.suite_cmd || opts.timeout_s !== open.timeout_s || opts.merge_policy !== open.merge_policy) {
     if (!(await updateTaskGuarded(deps.store.db, open.id, open.version, opts))) throw new VersionConflictError(open.id, open.version);
     task = { ...open, ...opts, version: open.version + 1 };
   }

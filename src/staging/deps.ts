@@ -182,11 +182,12 @@ export async function prepareDependencies(options: DepsOptions, input: PrepareIn
   }
   if (plan.source === 'auto' && !declaresDependencies(input.worktree)) return { kind: 'skipped', reason: 'package.json declares no dependencies' };
   const nodeModules = join(input.worktree, 'node_modules');
+  const ms = () => Math.round(performance.now() - t0);
+  // Already installed for this key (an earlier job of the task): nothing to do, not even git.
+  if (readKey(nodeModules) === plan.key) return { kind: 'ready', from: 'worktree', plan, durationMs: ms(), note: null };
   // A node_modules the repository does not ignore would be stashed, or committed by `git add -A`.
   const note = await ensureIgnored(input.worktree, '/node_modules/');
   if (note) input.notice?.(note);
-  const ms = () => Math.round(performance.now() - t0);
-  if (readKey(nodeModules) === plan.key) return { kind: 'ready', from: 'worktree', plan, durationMs: ms(), note };
   const cached = join(options.cacheDir, plan.key, 'node_modules');
   rmSync(nodeModules, { recursive: true, force: true });
   if (readKey(cached) === plan.key) {

@@ -19,6 +19,8 @@ export interface TasksTable {
   timeout_s: Generated<number | null>;
   /** `mergeable` (active, waits for an explicit merge) or `cancelled` (done by an operator). */
   substate: Generated<TaskSubstate | null>;
+  /** `ask`: staged without --merge, the merge gate stops at mergeable unless a merge is asked for explicitly. */
+  merge_policy: Generated<'ask' | null>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;
