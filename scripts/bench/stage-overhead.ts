@@ -5,7 +5,7 @@
 //   orch stage  `node bin/orch.js stage --json` of a new branch each run (a new task: the staging
 //               run, the dependency step from the warm cache, the merge gate without --merge)
 // Prints JSON and a Markdown table. Usage: tsx scripts/bench/stage-overhead.ts [runs=5]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -25,10 +25,18 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/**
+ * Run argv under /usr/bin/time: wall ms and CPU ms (user + sys of the process and every
+ * descendant it waited for). CPU is the figure a loaded machine distorts least.
+ */
+async function measured(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ wallMs: number; cpuMs: number; stdout: string; stderr: string; exitCode: number }> {
+  const out = join(root, `time-${process.hrtime.bigint()}`);
   const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
+  // orch-inventory-ignore: /usr/bin/time around the raw suite or orch's own CLI, no LLM involved
+  const r = await execa('/usr/bin/time', ['-f', '%U %S', '-o', out, ...argv], { ...options, reject: false });
+  const wallMs = performance.now() - t0;
+  const [user = 0, sys = 0] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallMs, cpuMs: (user + sys) * 1000, stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'orch-bench-stage-'));
@@ -47,8 +55,8 @@ try {
   const env = { ...process.env, ORCH_HOME: home, ORCHSTAGE_PARENT_PID: '' };
 
   // Raw: the suite itself, where it has its dependencies.
-  const raw: number[] = [];
-  for (let i = 0; i < RUNS; i++) raw.push(await timed(() => execa('npm', ['test'], { cwd: repo })));
+  const raw: Array<{ wallMs: number; cpuMs: number }> = [];
+  for (let i = 0; i < RUNS; i++) raw.push(await measured(['npm', 'test'], { cwd: repo }));
 
   // Warm the dependency cache once (a stage of a branch of its own), then measure new branches.
   const stageBranch = async (name: string) => {
@@ -58,38 +66,39 @@ try {
     await git('add', '--all');
     await git('commit', '--quiet', '-m', name);
     await git('checkout', '--quiet', 'main');
-    let report: { staging?: { durationMs?: number }; mergeGate?: { skippedRetest?: boolean } } = {};
-    const ms = await timed(async () => {
-      // orch-inventory-ignore: the benchmark runs orch's own CLI, no LLM involved
-      const r = await execa(process.execPath, [BIN, 'stage', '--repo', repo, '--branch', name, '--json'], { env, reject: false });
-      if (r.exitCode !== 0) throw new Error(`orch stage ${name} exited ${r.exitCode}: ${r.stderr}`);
-      report = JSON.parse(r.stdout);
-    });
-    return { ms, suiteMs: report.staging?.durationMs ?? null, skippedRetest: report.mergeGate?.skippedRetest ?? null };
+    const r = await measured([process.execPath, BIN, 'stage', '--repo', repo, '--branch', name, '--json'], { env });
+    if (r.exitCode !== 0) throw new Error(`orch stage ${name} exited ${r.exitCode}: ${r.stderr}`);
+    const report = JSON.parse(r.stdout) as { staging?: { durationMs?: number }; mergeGate?: { skippedRetest?: boolean } };
+    return { ms: r.wallMs, cpuMs: r.cpuMs, suiteMs: report.staging?.durationMs ?? null, skippedRetest: report.mergeGate?.skippedRetest ?? null };
   };
   await stageBranch('warm-up');
-  const staged: Array<{ ms: number; suiteMs: number | null; skippedRetest: boolean | null }> = [];
+  const staged: Array<{ ms: number; cpuMs: number; suiteMs: number | null; skippedRetest: boolean | null }> = [];
   for (let i = 0; i < RUNS; i++) staged.push(await stageBranch(`bench-${i}`));
 
-  const rawMs = median(raw);
+  const rawMs = median(raw.map((r) => r.wallMs));
   const stageMs = median(staged.map((s) => s.ms));
+  const rawCpu = median(raw.map((r) => r.cpuMs));
+  const stageCpu = median(staged.map((s) => s.cpuMs));
   const result = {
     runs: RUNS,
     rawMedianMs: Math.round(rawMs),
     stageMedianMs: Math.round(stageMs),
     overheadMs: Math.round(stageMs - rawMs),
+    rawCpuMedianMs: Math.round(rawCpu),
+    stageCpuMedianMs: Math.round(stageCpu),
+    loadAverage: (await import('node:os')).loadavg()[0],
     stagedSuiteMedianMs: Math.round(median(staged.map((s) => s.suiteMs ?? 0))),
     retestSkipped: staged.every((s) => s.skippedRetest === true),
     withinBudget: stageMs <= rawMs + 1500,
   };
   console.log(JSON.stringify(result));
   console.log('');
-  console.log('| measure (median of ' + RUNS + ') | ms |');
-  console.log('|---|---|');
-  console.log(`| raw suite (\`npm test\`) | ${result.rawMedianMs} |`);
-  console.log(`| \`orch stage\` (new branch, warm dependency cache, no --merge) | ${result.stageMedianMs} |`);
-  console.log(`| of which the staged suite run | ${result.stagedSuiteMedianMs} |`);
-  console.log(`| overhead | ${result.overheadMs} (budget 1500) |`);
+  console.log('| measure (median of ' + RUNS + ') | wall ms | CPU ms |');
+  console.log('|---|---|---|');
+  console.log(`| raw suite (\`npm test\`) | ${result.rawMedianMs} | ${result.rawCpuMedianMs} |`);
+  console.log(`| \`orch stage\` (new branch, warm dependency cache, no --merge) | ${result.stageMedianMs} | ${result.stageCpuMedianMs} |`);
+  console.log(`| of which the staged suite run | ${result.stagedSuiteMedianMs} | |`);
+  console.log(`| overhead | ${result.overheadMs} (budget 1500) | ${result.stageCpuMedianMs - result.rawCpuMedianMs} |`);
   console.log(`| merge gate re-test skipped (proven no-op at the validated HEAD) | ${result.retestSkipped ? 'every run' : 'NOT every run'} |`);
 } finally {
   rmSync(root, { recursive: true, force: true });
