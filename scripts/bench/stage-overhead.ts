@@ -32,7 +32,6 @@ const median = (xs: number[]) => {
 async function measured(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<{ wallMs: number; cpuMs: number; stdout: string; stderr: string; exitCode: number }> {
   const out = join(root, `time-${process.hrtime.bigint()}`);
   const t0 = performance.now();
-  // orch-inventory-ignore: /usr/bin/time around the raw suite or orch's own CLI, no LLM involved
   const r = await execa('/usr/bin/time', ['-f', '%U %S', '-o', out, ...argv], { ...options, reject: false });
   const wallMs = performance.now() - t0;
   const [user = 0, sys = 0] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
