@@ -48,6 +48,14 @@ test('--suite and --timeout are kept on the task: task show prints them and the 
   const green = await stage(repo, env, '--suite', suite('pass.sh'));
   expect(green.code, green.stderr).toBe(0);
   expect(JSON.parse((await cli(['task', 'show', '1', '--json'], env)).stdout).task).toMatchObject({ suite_cmd: suite('pass.sh'), timeout_s: 45, substate: 'mergeable' });
+  // `orch task merge` is the explicit merge of a mergeable task: the gate again, the base moves.
+  const merged = await cli(['task', 'merge', '1', '--json'], env);
+  expect(merged.code, merged.stderr).toBe(0);
+  expect(JSON.parse(merged.stdout)).toMatchObject({ outcome: 'advanced', from: 'deploy-staging', to: 'deploy' });
+  expect(await repo.git('rev-parse', 'main')).toBe(await repo.git('rev-parse', repo.branch));
+  const twice = await cli(['task', 'merge', '1'], env);
+  expect(twice.code).toBe(2);
+  expect(twice.stderr).toContain('not mergeable');
 }, 120_000);
 
 test('orch task cancel ends the task (done, cancelled), its waiting job cancelled; the branch can be staged as a new task', async () => {
