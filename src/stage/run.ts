@@ -25,6 +25,8 @@ import type { Progress } from './progress.ts';
 import { causeOf, mergeGateBlock, stagingBlock, verdictOf, type StageReport } from './report.ts';
 import { restageTask } from '../pipeline/restage.ts';
 import { branchHead } from '../git/repo.ts';
+import { runGit } from '../git/run.ts';
+import { STAGES, type Stage } from '../pipeline/stages.ts';
 
 const STAGE = 'deploy-staging';
 const ARTIFACT = '15-staging-log.md';
@@ -56,7 +58,7 @@ export function loadStageConfig(o: ResolvedStageOptions, env: NodeJS.ProcessEnv 
 }
 
 /** What to do with the branch's task: run a job (given, or a fresh one), or only evaluate the gate. */
-type Plan = { readonly kind: 'run'; readonly job: Job } | { readonly kind: 'gate' } | { readonly kind: 'busy'; readonly job: Job };
+type Plan = { readonly kind: 'run'; readonly job: Job } | { readonly kind: 'gate' } | { readonly kind: 'busy'; readonly job: Job } | { readonly kind: 'past'; readonly reason: string };
 
 /** The flags to keep on the task (issue 13.9): only those given on this run replace the recorded ones. */
 function recordedOptions(o: ResolvedStageOptions, task: Task | null): { suite_cmd: string | null; timeout_s: number | null; merge_policy: 'ask' | null } {
@@ -101,6 +103,13 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
       return { task, plan: { kind: 'gate' } };
     }
   }
+  // Past deploy-staging (merged, deploying): nothing to stage again. Its branch in the base is the
+  // same verdict as the run that merged it; anything else is a worker's job (or task cancel).
+  if (STAGES.indexOf(task.stage as Stage) > STAGES.indexOf(STAGE)) {
+    const contained = head !== null && (await runGit(o.repo, ['merge-base', '--is-ancestor', head, o.base])).exitCode === 0;
+    if (contained && task.state !== 'blocked') return { task, plan: { kind: 'past', reason: `task ${task.id} already passed: ${o.branch} is in ${o.base} and the task is on ${task.stage}` } };
+    throw new InvalidInputError(`${which} and is ${task.state} on ${task.stage}, past ${STAGE}; \`orch task show ${task.id}\` (a blocked task: \`orch task retry ${task.id}\`; to start over: \`orch task cancel ${task.id}\`)`);
+  }
   const why =
     task.state === 'blocked'
       ? `orch stage: new attempt at ${head?.slice(0, 12) ?? '?'} (the task was blocked: ${task.blocked_reason ?? 'no reason recorded'})`
@@ -134,6 +143,10 @@ export async function runStage(o: ResolvedStageOptions, io: StageIo, env: NodeJS
     const { task, plan } = await openTask(deps, o, io.progress);
     const mark = await lastGateResultId(store.db);
     const head = { id: task.id, repo: task.repo, branch: task.branch, base: task.base };
+    if (plan.kind === 'past') {
+      io.progress.step(`advanced: ${plan.reason}`);
+      return { task: head, staging: null, mergeGate: null, verdict: 'advanced', reason: plan.reason, cause: null, log: null };
+    }
     if (plan.kind === 'busy') {
       const reason = `job ${plan.job.id} is running under ${plan.job.lease_owner ?? 'a worker'}; it records its own result`;
       return { task: head, staging: null, mergeGate: null, verdict: 'deferred', reason, cause: reason, log: null };

@@ -82,6 +82,11 @@ test('--merge of a branch the base already contains: merged false, up-to-date, t
   expect(run.code, run.stderr).toBe(0);
   expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'advanced', mergeGate: { merged: false, action: 'up-to-date', baseBefore: base, baseAfter: base } });
   expect(await repo.git('rev-parse', 'main')).toBe(base);
+  // Staged again once past deploy-staging: the same verdict, nothing run.
+  const again = await cli(['stage', '--repo', repo.dir, '--branch', 'already-in', '--json', '--merge'], env);
+  expect(again.code, again.stderr).toBe(0);
+  expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'advanced', staging: null, mergeGate: null });
+  expect(JSON.parse(again.stdout).reason).toContain('already passed');
 }, 120_000);
 
 test('an ORCH_HOME inside the repository is added to .git/info/exclude once, so git add -A leaves the store out', async () => {
