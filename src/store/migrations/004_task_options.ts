@@ -20,7 +20,7 @@ export async function up(db: Kysely<any>, dialect: StoreDialect): Promise<void> 
     .execute();
   await db.schema
     .alterTable('tasks')
-    .addColumn('merge_policy', 'text', (c) => c.check(sql`merge_policy in ('ask')`))
+    .addColumn('merge_policy', 'text', (c) => c.check(sql`merge_policy = 'ask'`))
     .execute();
 }
 
