@@ -34,14 +34,14 @@ export const LAYERS = Object.freeze([
     holds: 'the config keys, their validation and loading, with the command and repo-scope checks that validate config values',
   },
   {
-    name: 'store',
-    paths: ['^src/store/'],
-    holds: 'the database: Kysely schema, migrations, repositories, transactions (SQLite and PostgreSQL)',
-  },
-  {
     name: 'runners',
     paths: ['^src/proc/', '^src/git/', '^src/worktree/'],
     holds: 'process groups, git, task worktrees',
+  },
+  {
+    name: 'store',
+    paths: ['^src/store/'],
+    holds: 'the database: Kysely schema, migrations, repositories, transactions (SQLite and PostgreSQL)',
   },
   {
     name: 'domain',

@@ -1,11 +1,12 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
+import { shownState } from '../pipeline/states.ts';
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 import { ownerReaps } from '../worker/reaper.ts';
 import { detailValue } from '../util/json.ts';
 import { renderTable } from '../util/table.ts';
 
 export function taskTable(tasks: readonly Task[]): string {
-  const rows = tasks.map((t) => [String(t.id), t.stage, t.state, t.branch, t.base, t.title]);
+  const rows = tasks.map((t) => [String(t.id), t.stage, shownState(t), t.branch, t.base, t.title]);
   return renderTable(['ID', 'STAGE', 'STATE', 'BRANCH', 'BASE', 'TITLE'], rows);
 }
 
@@ -60,9 +61,13 @@ export function renderTask(r: TaskRecord): string {
     `task ${t.id}: ${t.title}`,
     `  repo     ${t.repo}`,
     `  branch   ${t.branch} (base ${t.base})`,
-    `  stage    ${t.stage} (${t.state}), version ${t.version}`,
-    ...(t.blocked_reason ? [`  blocked  ${t.blocked_reason}`] : []),
+    `  stage    ${t.stage} (${shownState(t)}), version ${t.version}`,
+    ...(t.substate === 'mergeable' ? [`  waits    for an explicit merge: orch stage --merge, or orch task merge ${t.id}`] : []),
+    ...(t.blocked_reason ? [`  ${t.substate === 'cancelled' ? 'ended   ' : 'blocked '} ${t.blocked_reason}`] : []),
+    // The flags `orch stage` recorded on the task, in force for every later run of its jobs.
     ...llmCostLine(r.runs),
+    ...(t.suite_cmd ? [`  suite    ${t.suite_cmd}`] : []),
+    ...(t.timeout_s !== null ? [`  timeout  ${t.timeout_s} s`] : []),
     ...(t.validated_sha ? [`  tested   ${t.validated_sha}`] : []),
     ...(reaps(r) > 0 ? [`  reaps    ${reaps(r)} (a worker died or lost its lease during a run; never counted as a failed attempt)`] : []),
     'timeline:',

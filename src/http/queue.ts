@@ -3,7 +3,7 @@
 // the same numbers and they survive restarts.
 import type { Config } from '../config/keys.ts';
 import { STAGES } from '../pipeline/stages.ts';
-import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES } from '../pipeline/states.ts';
+import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES, TASK_SUBSTATES } from '../pipeline/states.ts';
 import { mergeGateBlock } from '../merge/counters.ts';
 import { stagingRunnerStatus } from '../staging/counters.ts';
 import { testRunnerStatus } from '../test-runner/runner.ts';
@@ -28,6 +28,7 @@ function countsOf(keys: readonly string[], rows: ReadonlyArray<{ key: string; n:
 
 async function queueBlock(db: Db) {
   const tasksByState = await db.selectFrom('tasks').select(['state as key', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  const tasksBySubstate = await db.selectFrom('tasks').select(['substate as key', (eb) => eb.fn.countAll<number>().as('n')]).where('substate', 'is not', null).groupBy('substate').execute();
   const tasksByStage = await db.selectFrom('tasks').select(['stage as key', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '!=', 'done').groupBy('stage').execute();
   const jobsByState = await db.selectFrom('jobs').select(['state as key', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
   const jobsByStage = await db
@@ -41,7 +42,7 @@ async function queueBlock(db: Db) {
   const reaps = reaped.reduce((n, row) => n + ownerReaps(row.detail), 0);
   const openStages = STAGES.filter((s) => s !== 'done');
   return {
-    tasks: { by_state: countsOf(Object.values(TASK_STATES), tasksByState), open_by_stage: countsOf(openStages, tasksByStage) },
+    tasks: { by_state: countsOf(Object.values(TASK_STATES), tasksByState), by_substate: countsOf(Object.values(TASK_SUBSTATES), tasksBySubstate as Array<{ key: string; n: number }>), open_by_stage: countsOf(openStages, tasksByStage) },
     jobs: { by_state: countsOf(Object.values(JOB_STATES), jobsByState), pending_by_stage: countsOf(openStages, jobsByStage), reaps },
   };
 }

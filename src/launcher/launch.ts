@@ -2,6 +2,7 @@
 // every other job (and a reserved agent's fallback) goes to spawnAgent, THE LLM transport. Both
 // paths end in the same finish handler. Never throws for anything a job can do wrong: a broken
 // worktree, a missing role card or a reserved agent that raises are failed runs, recorded.
+import { configForTask } from '../pipeline/task-config.ts';
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import { taskDir } from '../pipeline/paths.ts';
@@ -102,7 +103,8 @@ export async function launchJob(deps: LaunchDeps, job: Job): Promise<LaunchResul
   const t0 = performance.now();
   const spawns: SpawnInfo[] = [];
   const task = await getTask(deps.store.db, job.task_id);
-  const ctxBase = { store: deps.store, config: deps.config, task, job, taskDir: taskDir(deps.config, task.id), signal: deps.signal };
+  // The task's own --suite/--timeout (orch stage) are in force for its jobs, whoever runs them.
+  const ctxBase = { store: deps.store, config: configForTask(deps.config, task), task, job, taskDir: taskDir(deps.config, task.id), signal: deps.signal };
   const proc = {
     ...procOptionsFromConfig(deps.config),
     env: deps.marker,

@@ -40,6 +40,8 @@ export interface MergeAttempt {
   /** The rebased HEAD that was re-tested (or proven current). */
   readonly testedHead: string | null;
   readonly merged: boolean;
+  /** --merge on a branch the base already contained: nothing moved (merged stays false). */
+  readonly upToDate?: boolean;
   /** What the merge steps did, one line each, and planner notes. */
   readonly steps: readonly string[];
   /** The gate waited for a busy merge lock: how many re-tries and how long in all. */

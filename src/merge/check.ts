@@ -1,6 +1,6 @@
 // check_branch_mergeable (deploy-staging -> deploy): the merge gate as a QG check. Registered after
 // check_staging_status, so it only runs on a PASSED staging verdict.
-import type { CheckResult, GateContext } from '../pipeline/gates/types.ts';
+import { DEFER_CAUSES, type CheckResult, type GateContext } from '../pipeline/gates/types.ts';
 import { runMergeGate } from './gate.ts';
 import { infraRetryPolicy, switchesFromConfig } from './options.ts';
 import { routeAttempt } from './route.ts';
@@ -9,14 +9,18 @@ import { mergeGateOptionsInScope } from './scope.ts';
 export const MERGE_CHECK_ID = 'check_branch_mergeable';
 
 /** Why a mergeable branch did not advance: the caller asked not to move the base. */
-export const NOT_MERGED_CAUSE = 'merge-not-requested';
+export const NOT_MERGED_CAUSE = DEFER_CAUSES.mergeNotRequested;
 
 export async function checkBranchMergeable(ctx: GateContext): Promise<CheckResult> {
-  const options = mergeGateOptionsInScope();
+  const scoped = mergeGateOptionsInScope();
+  // A task staged without --merge is merged only when someone asks explicitly (issue 13.4): a
+  // worker re-running its re-queued job stops at mergeable too.
+  const options = scoped.merge === undefined && ctx.task.merge_policy === 'ask' ? { ...scoped, merge: false } : scoped;
   const attempt = await runMergeGate({ store: ctx.store, config: ctx.config }, ctx.task, options);
   const result = routeAttempt(attempt, switchesFromConfig(ctx.config), infraRetryPolicy(ctx.config));
   // Mergeable but not merged: the task must not reach deploy with its base unmoved. It stays on
-  // deploy-staging (a plain defer, no re-queue) for a worker or `orch stage --merge`.
+  // deploy-staging as `mergeable` (a plain defer, no re-queue): no worker, sweep or `orch advance`
+  // moves it; only `orch stage --merge` or `orch task merge` do.
   if (options.merge === false && result.verdict === 'pass') {
     return { verdict: 'defer', reason: `${result.reason}; the base was not moved (merge not requested)`, detail: { ...result.detail, cause: NOT_MERGED_CAUSE } };
   }

@@ -20,6 +20,7 @@ import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateO
 import { planMerge } from './plan.ts';
 import { rebaseOntoBase } from './rebase.ts';
 import { runRetest } from './retest.ts';
+import { depsOptionsFromConfig, describeDeps, prepareDependencies } from '../staging/deps.ts';
 import { decideRetestSkip } from './skip.ts';
 
 export interface MergeGateDeps {
@@ -105,6 +106,10 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   const skip = decideRetestSkip({ enabled: opts.switches.skipWhenCurrent, validatedSha: task.validated_sha, ...facts });
   a = { ...a, skippedRetest: skip.skip, skipReason: skip.reason };
   if (!skip.skip) {
+    // The rebase may have changed package.json or the lockfile: the re-test gets its dependencies
+    // the way the staging suite got them (the same cache, so an unchanged key costs a link copy).
+    const prep = await prepareDependencies(depsOptionsFromConfig(config), { worktree, env: process.env, notice: (line) => process.stderr.write(`orch: ${line}\n`) });
+    if (prep.kind === 'failed') return end(opts.switches.classify ? 'other' : 'red', 'retest', describeDeps(prep), 'install-failed');
     const run = await runRetest(config, opts, worktree, marker);
     if ('problem' in run) return end(opts.switches.classify ? 'other' : 'red', 'retest', run.problem, 'no-command');
     a = { ...a, retest: summarizeRun(run.result, run.source) };
@@ -137,6 +142,8 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   a = { ...a, steps: [...results.map((r) => r.message), ...plan.notes], baseAfter: await branchHead(task.repo, task.base) };
   const failed = results.find((r) => !r.ok && r.step.role !== 'branch');
   if (failed) return end('other', 'merge', failed.message, failed.failure);
+  // Truthful (issue 13.10): merged only when the base moved; a branch already in the base is up to date.
+  if (a.baseAfter === facts.baseTip) return { ...end('pass', null, `${tested}; ${task.base} already contains ${facts.head.slice(0, 12)}: up to date, nothing merged`), upToDate: true };
   a = { ...a, merged: true };
   return end('pass', null, `${tested}; ${task.base} is now ${facts.head.slice(0, 12)}`);
 }

@@ -8,7 +8,7 @@ import { DEFER_CAUSES } from '../pipeline/gates/types.ts';
 import type { Classification, MergeAttempt } from './attempt.ts';
 import type { MergeSwitches } from './options.ts';
 
-export const MERGE_ACTIONS = ['merge', 'mergeable', 'rollback', 'infra-retry', 'lock-wait'] as const;
+export const MERGE_ACTIONS = ['merge', 'up-to-date', 'mergeable', 'rollback', 'infra-retry', 'lock-wait'] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
 
 /** Why a gate that waited out ORCH_MERGE_LOCK_WAIT_S on a busy merge lock deferred: not a fault. */
@@ -24,7 +24,7 @@ export function faultClass(c: Classification): 'code' | 'infra' | null {
 export function routeAttempt(attempt: MergeAttempt, switches: Pick<MergeSwitches, 'classify' | 'infraRetry'>, retry: InfraRetryPolicy): CheckResult {
   const cls = faultClass(attempt.classification);
   if (cls === null) {
-    const action: MergeAction = attempt.merged ? 'merge' : 'mergeable';
+    const action: MergeAction = attempt.merged ? 'merge' : attempt.upToDate === true ? 'up-to-date' : 'mergeable';
     return { verdict: 'pass', reason: attempt.reason, detail: { ...attempt, class: null, action } };
   }
   const reason = `${attempt.classification}: ${attempt.reason}`;

@@ -21,6 +21,12 @@ export interface AddTaskInput {
   readonly title: string;
   /** Where the task starts; a branch that already has work may start later. @default 'analysis' */
   readonly stage?: string;
+  /** `orch stage --suite`, kept on the task. @default null (the config) */
+  readonly suiteCmd?: string | null;
+  /** `orch stage --timeout` in seconds, kept on the task. @default null (the config) */
+  readonly timeoutS?: number | null;
+  /** `ask`: stop at mergeable unless a merge is asked for explicitly (orch stage without --merge). @default null */
+  readonly mergePolicy?: 'ask' | null;
 }
 
 const STARTABLE = STAGES.filter((s) => s !== 'done');
@@ -49,7 +55,7 @@ export async function addTask(deps: { store: Store; config: Config }, input: Add
     writeTransaction(deps.store, async (trx) => {
       const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);
       if (open) throw new InvalidInputError(`task ${open.id} already works on branch ${JSON.stringify(fields.branch)} of ${fields.repo} (stage ${open.stage}, ${open.state})`);
-      const task = await insertTask(trx, fields);
+      const task = await insertTask(trx, { ...fields, suiteCmd: input.suiteCmd ?? null, timeoutS: input.timeoutS ?? null, mergePolicy: input.mergePolicy ?? null });
       const role = roleForStage(fields.stage);
       const job = role ? await insertJob(trx, { taskId: task.id, stage: fields.stage, agent: role.role }) : null;
       return { task, job };

@@ -16,6 +16,7 @@ import { taskDir } from './paths.ts';
 import { isStage, type Stage } from './stages.ts';
 import { PENDING_JOB_STATES } from './states.ts';
 import { forwardEdge } from './transitions.ts';
+import { configForTask } from './task-config.ts';
 
 export interface AdvanceDeps {
   readonly store: Store;
@@ -35,12 +36,20 @@ export interface AdvanceResult {
   readonly alertId: number | null;
 }
 
+export interface EvaluateOptions {
+  /** An explicit merge was asked for (`orch stage --merge`, `orch task merge`): a mergeable task may advance. */
+  readonly merge?: boolean;
+}
+
 /** Evaluate: everything up to the decision, writing no task records (a check may act outside them: the merge gate moves git refs). Null decision = the stage's job is still pending. */
-export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
+export async function evaluate(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
   const task = await getTask(deps.store.db, taskId);
   if (task.state !== 'active') {
     const hint = task.state === 'blocked' ? ` (${task.blocked_reason ?? 'no reason recorded'}); \`orch task retry ${task.id}\` unblocks it` : '; nothing is left to advance';
     throw new TaskStateError(task.id, task.state, `task ${task.id} is ${task.state}, only an active task can advance${hint}`);
+  }
+  if (task.substate === 'mergeable' && !options.merge) {
+    throw new TaskStateError(task.id, 'mergeable', `task ${task.id} is mergeable and waits for an explicit merge: \`orch stage --merge\` on its branch or \`orch task merge ${task.id}\``);
   }
   const from = task.stage;
   if (!isStage(from)) throw new OrchError(ERROR_CODES.UNKNOWN_STAGE, `task ${task.id} is on unknown stage ${JSON.stringify(from)}`);
@@ -50,7 +59,7 @@ export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ tas
   if (lastJob && PENDING_JOB_STATES.includes(lastJob.state)) {
     return { task, decision: null, waitReason: `job ${lastJob.id} (${lastJob.agent}) is ${lastJob.state}: the gate is evaluated once it has finished`, lastJobId: lastJob.id };
   }
-  const ctx = { task, config: deps.config, taskDir: taskDir(deps.config, task.id), repo: task.repo, store: deps.store };
+  const ctx = { task, config: configForTask(deps.config, task), taskDir: taskDir(deps.config, task.id), repo: task.repo, store: deps.store };
   const outcomes = await evaluateGate(ctx, from, forward.to);
   const decision = decide({
     taskId: task.id,
@@ -63,8 +72,8 @@ export async function evaluate(deps: AdvanceDeps, taskId: number): Promise<{ tas
 }
 
 /** Evaluate the task's gate and apply the decision; a lost race is the `conflict` outcome. */
-export async function advance(deps: AdvanceDeps, taskId: number): Promise<AdvanceResult> {
-  const { task, decision, waitReason, lastJobId } = await evaluate(deps, taskId);
+export async function advance(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<AdvanceResult> {
+  const { task, decision, waitReason, lastJobId } = await evaluate(deps, taskId, options);
   const from = task.stage as Stage;
   const base = { taskId: task.id, from, gateResults: [] as GateResultInput[], jobId: null, alertId: null };
   if (!decision) return { ...base, outcome: 'deferred', to: from, reason: waitReason };

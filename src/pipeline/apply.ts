@@ -12,6 +12,7 @@ import { archiveStageArtifact } from './artifacts.ts';
 import type { AdvanceDeps } from './advance.ts';
 import type { Decision, JobPlan } from './decide.ts';
 import { requireTransition } from './transitions.ts';
+import { DEFER_CAUSES } from './gates/types.ts';
 
 export interface Applied {
   readonly version: number;
@@ -28,11 +29,17 @@ function jobInput(taskId: number, plan: JobPlan, at: string): NewJobInput {
   return { ...base, notBefore, infraAttempts: plan.infra.attempt, detail: { requeue: 'infra', checkId: plan.infra.checkId, infraAttempt: plan.infra.attempt } };
 }
 
+/** Mergeable, not merged (a stage without --merge): the task waits for an explicit merge. */
+export function waitsForMerge(decision: Pick<Decision, 'outcome' | 'records'>): boolean {
+  return decision.outcome === 'deferred' && decision.records.some((r) => r.verdict === 'defer' && (r.detail as { cause?: unknown } | null | undefined)?.cause === DEFER_CAUSES.mergeNotRequested);
+}
+
 function patchFor(decision: Decision): TaskPatch {
-  if (decision.outcome === 'blocked') return { state: 'blocked', blocked_reason: decision.reason };
-  if (!decision.transition) return {};
-  if (decision.outcome === 'done') return { stage: decision.transition.to, state: 'done' };
-  return { stage: decision.transition.to };
+  if (decision.outcome === 'blocked') return { state: 'blocked', blocked_reason: decision.reason, substate: null };
+  if (waitsForMerge(decision)) return { substate: 'mergeable' };
+  if (!decision.transition) return { substate: null };
+  if (decision.outcome === 'done') return { stage: decision.transition.to, state: 'done', substate: null };
+  return { stage: decision.transition.to, substate: null };
 }
 
 /**

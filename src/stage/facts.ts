@@ -13,7 +13,7 @@ export function lastStagingRun(job: Pick<Job, 'detail'>): RunFacts | null {
   const parsed = runRecordSchema.safeParse(runs[runs.length - 1]);
   if (!parsed.success) return null;
   const r = parsed.data;
-  return { result: r.result, reason: r.reason, cause: r.cause, exitCode: r.exitCode, durationMs: r.durationMs, infraAttempt: r.infraAttempt, notBefore: r.notBefore };
+  return { result: r.result, reason: r.reason, cause: r.cause, exitCode: r.exitCode, durationMs: r.durationMs, infraAttempt: r.infraAttempt, notBefore: r.notBefore, line: r.line, logPath: r.logPath, stderrLogPath: r.stderrLogPath };
 }
 
 export async function readJob(db: Db, id: number): Promise<Job> {

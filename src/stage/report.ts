@@ -19,17 +19,23 @@ export interface StagingBlock {
   /** When a deferred job may run again. */
   readonly notBefore: string | null;
   readonly reason: string;
+  /** Why it did not pass, in one line (`uvu: not found`, `timeout after 900 s`, the install's error). */
+  readonly cause: string | null;
+  /** The full log of the run (stdout; stderr beside it), or null. */
+  readonly log: string | null;
 }
 
 export interface MergeGateBlock {
   readonly skippedRetest: boolean;
   readonly retest: { readonly outcome: string; readonly exitCode: number | null; readonly durationMs: number } | null;
   readonly classification: 'pass' | 'red' | 'conflict' | 'timeout' | 'lock-busy' | 'other';
-  readonly action: 'merge' | 'mergeable' | 'rollback' | 'infra-retry' | 'lock-wait' | 'alert';
+  readonly action: 'merge' | 'up-to-date' | 'mergeable' | 'rollback' | 'infra-retry' | 'lock-wait' | 'alert';
   readonly merged: boolean;
   readonly baseBefore: string | null;
   readonly baseAfter: string | null;
   readonly reason: string;
+  /** The re-test's full log, or null (skipped, not run). */
+  readonly log: string | null;
 }
 
 export interface StageReport {
@@ -39,6 +45,10 @@ export interface StageReport {
   readonly verdict: StageVerdict;
   /** One line for people: why this verdict. */
   readonly reason: string;
+  /** Unless advanced: the cause in one line (the missing program, the timeout, the lock's holder, the install error). */
+  readonly cause: string | null;
+  /** Unless advanced: the full log to read next, or null when no command ran. */
+  readonly log: string | null;
 }
 
 /** One run of the staging runner as recorded in jobs.detail (src/staging/record.ts). */
@@ -50,6 +60,9 @@ export interface RunFacts {
   readonly durationMs: number | null;
   readonly infraAttempt: number | null;
   readonly notBefore: string | null;
+  readonly line: string | null;
+  readonly logPath: string | null;
+  readonly stderrLogPath: string | null;
 }
 
 export function stagingBlock(run: RunFacts, artifact: string | null, priorInfraAttempts: number): StagingBlock {
@@ -66,6 +79,8 @@ export function stagingBlock(run: RunFacts, artifact: string | null, priorInfraA
     deferred: run.result === 'deferred',
     notBefore: run.notBefore,
     reason: run.reason,
+    cause: run.result === 'passed' ? null : (run.line ?? run.reason),
+    log: run.stderrLogPath ?? run.logPath,
   };
 }
 
@@ -95,6 +110,7 @@ export function mergeGateBlock(gate: GateFacts, taskBlocked: boolean): MergeGate
     baseBefore: str(d.baseBefore),
     baseAfter: str(d.baseAfter),
     reason: gate.reason,
+    log: retest && typeof (retest as { logPath?: unknown }).logPath === 'string' ? String((retest as { logPath: string }).logPath) : null,
   };
 }
 
@@ -120,10 +136,18 @@ export function verdictOf(f: EndFacts): { verdict: StageVerdict; reason: string 
       : { verdict: 'rolled-back', reason: f.mergeGate && f.mergeGate.action === 'rollback' ? `merge gate: ${f.mergeGate.reason}` : `staging FAILED: rolled back to development` };
   }
   if (f.mergeGate?.merged && f.stageAfter !== f.stageBefore) return { verdict: 'advanced', reason: `merged into the base (${f.mergeGate.baseAfter ?? '?'}); the task is on ${f.stageAfter}` };
-  if (!f.merge && f.staging?.status === 'PASSED' && f.mergeGate?.classification === 'pass') {
+  if (!f.merge && (f.staging === null || f.staging.status === 'PASSED') && f.mergeGate?.classification === 'pass') {
     return { verdict: 'advanced', reason: 'staging PASSED and the branch is mergeable; the base was not moved (no --merge)' };
   }
   if (f.stageAfter !== f.stageBefore && f.stageAfter !== 'development') return { verdict: 'advanced', reason: `the task moved to ${f.stageAfter}` };
   if (f.mergeGate?.action === 'lock-wait') return { verdict: 'deferred', reason: `waiting for the merge lock: ${f.mergeGate.reason}; a worker's sweep or the next \`orch stage --merge\` runs the gate again` };
   return { verdict: 'deferred', reason: f.waiting ? 'waiting: an infra problem is retried later by a worker or the next `orch stage`' : `the task stays on ${f.stageAfter}` };
+}
+
+/** The cause and log of a report that is not `advanced`: the staging run's, else the merge gate's. */
+export function causeOf(staging: StagingBlock | null, mergeGate: MergeGateBlock | null, verdict: StageVerdict, reason: string): { cause: string | null; log: string | null } {
+  if (verdict === 'advanced') return { cause: null, log: null };
+  if (staging && staging.status !== 'PASSED') return { cause: staging.cause ?? staging.reason, log: staging.log };
+  if (mergeGate && mergeGate.classification !== 'pass') return { cause: mergeGate.reason, log: mergeGate.log };
+  return { cause: reason, log: staging?.log ?? null };
 }

@@ -5,7 +5,7 @@
 // --merge the merge gate runs with `merge: false`: it reports mergeability and leaves the base.
 import type { Config } from '../config/keys.ts';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError, InvalidInputError, OrchError, ERROR_CODES } from '../errors.ts';
+import { ConfigError, InvalidInputError, OrchError, ERROR_CODES, VersionConflictError } from '../errors.ts';
 import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { withMergeGateOptions } from '../merge/scope.ts';
 import { addTask } from '../pipeline/add-task.ts';
@@ -13,7 +13,7 @@ import { advance } from '../pipeline/advance.ts';
 import { artifactPath } from '../pipeline/paths.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
-import { findOpenTaskForBranch, getTask } from '../store/repos/tasks.ts';
+import { findOpenTaskForBranch, getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
 import { newWorkerId, pidIsDead } from '../proc/identity.ts';
 import { reapJob } from '../worker/reaper.ts';
@@ -24,7 +24,11 @@ import { gateResultSince, lastGateResultId, lastStagingRun, readJob } from './fa
 import { markNested } from './guard.ts';
 import { configOverrides, type ResolvedStageOptions } from './options.ts';
 import type { Progress } from './progress.ts';
-import { mergeGateBlock, stagingBlock, verdictOf, type StageReport } from './report.ts';
+import { causeOf, mergeGateBlock, stagingBlock, verdictOf, type StageReport } from './report.ts';
+import { restageTask } from '../pipeline/restage.ts';
+import { branchHead } from '../git/repo.ts';
+import { runGit } from '../git/run.ts';
+import { STAGES, type Stage } from '../pipeline/stages.ts';
 
 const STAGE = 'deploy-staging';
 const ARTIFACT = '15-staging-log.md';
@@ -55,20 +59,78 @@ export function loadStageConfig(o: ResolvedStageOptions, env: NodeJS.ProcessEnv 
   return config;
 }
 
-/** The open task of this branch, reused when it waits on deploy-staging, or a new one there. */
-async function openTask(deps: { store: Store; config: Config }, o: ResolvedStageOptions, progress: Progress): Promise<Task> {
+/** What to do with the branch's task: run a job (given, or a fresh one), or only evaluate the gate. */
+type Plan = { readonly kind: 'run'; readonly job: Job } | { readonly kind: 'gate' } | { readonly kind: 'busy'; readonly job: Job } | { readonly kind: 'past'; readonly reason: string };
+
+/** The flags to keep on the task (issue 13.9): only those given on this run replace the recorded ones. */
+function recordedOptions(o: ResolvedStageOptions, task: Task | null): { suite_cmd: string | null; timeout_s: number | null; merge_policy: 'ask' | null } {
+  // Without --merge, no later evaluation of the gate (a worker re-running a re-queued job) merges.
+  return { suite_cmd: o.suite ?? task?.suite_cmd ?? null, timeout_s: o.timeoutS ?? task?.timeout_s ?? null, merge_policy: o.merge ? null : 'ask' };
+}
+
+/**
+ * The open task of this branch and what to run. A new task is added on deploy-staging. A task
+ * rolled back, blocked, or staged on an older commit gets a new attempt on deploy-staging at the
+ * branch's HEAD (issue 13.5), keeping its id and history. A task that passed on this HEAD only has
+ * its gate left (a second `orch stage` gives the same verdict; `--merge` merges).
+ */
+async function openTask(deps: { store: Store; config: Config }, o: ResolvedStageOptions, progress: Progress): Promise<{ task: Task; plan: Plan }> {
   const open = await findOpenTaskForBranch(deps.store.db, o.repo, o.branch);
   if (!open) {
-    const { task } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE });
+    const opts = recordedOptions(o, null);
+    const { task, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE, suiteCmd: opts.suite_cmd, timeoutS: opts.timeout_s, mergePolicy: opts.merge_policy });
     progress.step(`task ${task.id} added: ${o.branch} (base ${o.base}) on ${STAGE}`);
-    return task;
+    if (!job) throw new OrchError(ERROR_CODES.INTERNAL, `task ${task.id} was added on ${STAGE} without its job`);
+    return { task, plan: { kind: 'run', job } };
   }
   const which = `task ${open.id} already works on ${JSON.stringify(o.branch)}`;
-  if (open.state === 'blocked') throw new InvalidInputError(`${which} and is blocked (${open.blocked_reason ?? 'no reason recorded'}); \`orch task retry ${open.id}\` unblocks it`);
-  if (open.stage !== STAGE) throw new InvalidInputError(`${which} and is on ${open.stage}, not ${STAGE}; a worker takes it from there (\`orch task show ${open.id}\`)`);
-  if (open.base !== o.base) throw new InvalidInputError(`${which} with base ${JSON.stringify(open.base)}, not ${JSON.stringify(o.base)}; pass --base ${open.base}`);
-  progress.step(`task ${open.id} reused: ${o.branch} (base ${o.base}) on ${STAGE}`);
-  return open;
+  if (open.base !== o.base) throw new InvalidInputError(`${which} with base ${JSON.stringify(open.base)}, not ${JSON.stringify(o.base)}; pass --base ${open.base} (or \`orch task cancel ${open.id}\`)`);
+  let task = open;
+  const opts = recordedOptions(o, open);
+  if (opts.suite_cmd !== open.suite_cmd || opts.timeout_s !== open.timeout_s || opts.merge_policy !== open.merge_policy) {
+    if (!(await updateTaskGuarded(deps.store.db, open.id, open.version, opts))) throw new VersionConflictError(open.id, open.version);
+    task = { ...open, ...opts, version: open.version + 1 };
+  }
+  const head = await branchHead(o.repo, o.branch);
+  let latest = await latestJobForStage(deps.store.db, task.id, STAGE);
+  if (latest?.state === 'running') {
+    // A dead holder (an `orch stage` or worker killed on this machine, or a lapsed lease) does
+    // not keep us waiting: reap it now (its leftover tree is killed by its marker) and go on.
+    const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000, pidIsDead, self: '' });
+    if (reason !== null) {
+      const reaped = await reapJob(deps, latest, newWorkerId(), reason);
+      progress.step(`job ${latest.id} was held by ${latest.lease_owner ?? 'nobody'} (${reason}): reaped, ${reaped.killed} leftover process(es) killed, ${reaped.action}`);
+      latest = await latestJobForStage(deps.store.db, task.id, STAGE);
+    }
+  }
+  if (task.state === 'active' && task.stage === STAGE) {
+    if (latest?.state === 'running') return { task, plan: { kind: 'busy', job: latest } };
+    if (latest && (latest.state === 'queued' || latest.state === 'deferred')) {
+      progress.step(`task ${task.id} reused: ${o.branch} (base ${o.base}) on ${STAGE}`);
+      return { task, plan: { kind: 'run', job: latest } };
+    }
+    // Passed on exactly this HEAD: nothing to re-run, only the gate to evaluate.
+    if (latest?.state === 'succeeded' && task.validated_sha !== null && task.validated_sha === head) {
+      progress.step(`task ${task.id} reused: staging already PASSED on ${head.slice(0, 12)}`);
+      return { task, plan: { kind: 'gate' } };
+    }
+  }
+  // Past deploy-staging (merged, deploying): nothing to stage again. Its branch in the base is the
+  // same verdict as the run that merged it; anything else is a worker's job (or task cancel).
+  if (STAGES.indexOf(task.stage as Stage) > STAGES.indexOf(STAGE)) {
+    const contained = head !== null && (await runGit(o.repo, ['merge-base', '--is-ancestor', head, o.base])).exitCode === 0;
+    if (contained && task.state !== 'blocked') return { task, plan: { kind: 'past', reason: `task ${task.id} already passed: ${o.branch} is in ${o.base} and the task is on ${task.stage}` } };
+    throw new InvalidInputError(`${which} and is ${task.state} on ${task.stage}, past ${STAGE}; \`orch task show ${task.id}\` (a blocked task: \`orch task retry ${task.id}\`; to start over: \`orch task cancel ${task.id}\`)`);
+  }
+  const why =
+    task.state === 'blocked'
+      ? `orch stage: new attempt at ${head?.slice(0, 12) ?? '?'} (the task was blocked: ${task.blocked_reason ?? 'no reason recorded'})`
+      : task.stage !== STAGE
+        ? `orch stage: new attempt at ${head?.slice(0, 12) ?? '?'} (the task was on ${task.stage})`
+        : `orch stage: new attempt at ${head?.slice(0, 12) ?? '?'} (the last staging run did not pass on this commit)`;
+  const restaged = await restageTask(deps.store, task, why);
+  progress.step(`task ${task.id} resumed: ${why.replace(/^orch stage: /, '')}`);
+  return { task: restaged.task, plan: { kind: 'run', job: restaged.job } };
 }
 
 /** Claim the job and run it as a worker would; the finish handler then runs the gate. */
@@ -90,32 +152,25 @@ export async function runStage(o: ResolvedStageOptions, io: StageIo, env: NodeJS
   const store = await openStore(config);
   const deps = { store, config };
   try {
-    const task = await openTask(deps, o, io.progress);
+    const { task, plan } = await openTask(deps, o, io.progress);
     const mark = await lastGateResultId(store.db);
-    let latest = await latestJobForStage(store.db, task.id, STAGE);
     const head = { id: task.id, repo: task.repo, branch: task.branch, base: task.base };
-    if (latest?.state === 'running') {
-      // A dead holder (an `orch stage` or worker killed on this machine, or a lapsed lease) does
-      // not keep us waiting: reap it now (its leftover tree is killed by its marker) and go on.
-      const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: config.ORCH_REAPER_MAX_RUNNING_S * 1000, pidIsDead, self: '' });
-      if (reason !== null) {
-        const reaped = await reapJob(deps, latest, newWorkerId(), reason);
-        io.progress.step(`job ${latest.id} was held by ${latest.lease_owner ?? 'nobody'} (${reason}): reaped, ${reaped.killed} leftover process(es) killed, ${reaped.action}`);
-        latest = await latestJobForStage(store.db, task.id, STAGE);
-      }
+    if (plan.kind === 'past') {
+      io.progress.step(`advanced: ${plan.reason}`);
+      return { task: head, staging: null, mergeGate: null, verdict: 'advanced', reason: plan.reason, cause: null, log: null };
     }
-    if (latest?.state === 'running') {
-      return { task: head, staging: null, mergeGate: null, verdict: 'deferred', reason: `job ${latest.id} is running under ${latest.lease_owner ?? 'a worker'}; it records its own result` };
+    if (plan.kind === 'busy') {
+      const reason = `job ${plan.job.id} is running under ${plan.job.lease_owner ?? 'a worker'}; it records its own result`;
+      return { task: head, staging: null, mergeGate: null, verdict: 'deferred', reason, cause: reason, log: null };
     }
     // The staged suite inherits the mark: an `orch stage` inside it refuses instead of recursing.
     markNested(env);
-    const ran = latest && (latest.state === 'queued' || latest.state === 'deferred') ? latest : null;
+    const ran = plan.kind === 'run' ? plan.job : null;
     await withMergeGateOptions({ merge: o.merge }, async () => {
       if (ran) await runStagingJob(deps, ran, io);
       else {
-        // Staged before (an earlier run without --merge): only the gate is left to evaluate.
-        io.progress.busy('staging already PASSED on this task: evaluating the merge gate');
-        await advance(deps, task.id);
+        io.progress.busy('staging already PASSED on this commit: evaluating the merge gate');
+        await advance(deps, task.id, { merge: true });
       }
     });
     const after = await getTask(store.db, task.id);
@@ -129,7 +184,7 @@ export async function runStage(o: ResolvedStageOptions, io: StageIo, env: NodeJS
     if (staging) io.progress.step(`staging: ${staging.status ?? staging.outcome}${staging.exitCode === null ? '' : ` (exit ${staging.exitCode})`}${staging.deferred ? `, deferred until ${staging.notBefore}` : ''}`);
     if (mergeGate) io.progress.step(`merge gate: ${mergeGate.classification}, ${mergeGate.action}${mergeGate.merged ? `, ${o.base} is now ${mergeGate.baseAfter?.slice(0, 12)}` : ''}`);
     io.progress.step(`${verdict}: ${reason}`);
-    return { task: head, staging, mergeGate, verdict, reason };
+    return { task: head, staging, mergeGate, verdict, reason, ...causeOf(staging, mergeGate, verdict, reason) };
   } finally {
     io.progress.stop();
     await store.close();

@@ -17,6 +17,8 @@ export interface StagingLog {
   readonly failClosed: boolean;
   readonly command: readonly string[];
   readonly commandSource: string;
+  /** What the dependency step did before the suite (src/staging/deps.ts), or null. */
+  readonly dependencies?: string | null;
   readonly worktree: string;
   /** The commit tested, or null when it could not be read. */
   readonly commit: string | null;
@@ -74,6 +76,7 @@ export function renderStagingLog(log: StagingLog): string {
     '',
     `- Verdict: **${log.status}**${log.failClosed ? ' (failed closed: the suite could not be run)' : ''}. ${oneLine(log.reason)}`,
     `- Command: ${code(quote([...log.command]))} (from ${log.commandSource})`,
+    ...(log.dependencies ? [`- Dependencies: ${oneLine(log.dependencies.replace(/^dependencies: /, ''))}`] : []),
     `- Commit: ${commit}${log.commitNote ? ` (${oneLine(log.commitNote)})` : ''}`,
     `- Worktree: ${code(log.worktree)}`,
     `- Ended: ${ended}`,

@@ -37,7 +37,7 @@ export function parseSuiteCommand(raw: string, key = 'ORCH_STAGING_SUITE_CMD'): 
 /** What to run, and where that came from (for the artifact and the job record). */
 export interface SuiteCommand {
   readonly argv: readonly string[];
-  /** The key the command line came from (ORCH_STAGING_SUITE_CMD, ORCH_TEST_SUITE_CMD), or package.json. */
+  /** The key the command line came from (ORCH_STAGING_SUITE_CMD, ORCH_TEST_SUITE_CMD), package.json, or `install` (the dependency install failed, so this names the install command). */
   readonly source: string;
 }
 
@@ -53,4 +53,15 @@ export function resolveSuiteCommand(configured: string, worktree: string, key = 
   const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, unknown> };
   const test = pkg?.scripts?.test;
   return typeof test === 'string' && test.trim() !== '' ? { argv: NPM_TEST, source: 'package.json' } : null;
+}
+
+/** Why `raw` cannot be ORCH_STAGING_INSTALL_CMD, or null. */
+export function installCommandProblem(raw: string): string | null {
+  if (raw.trim() === '' || raw.trim() === 'none') return null;
+  try {
+    parseSuiteCommand(raw);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -59,6 +59,7 @@ export function conclude(deps: StagingDeps, input: StagingJobInput, c: Concludin
     failClosed,
     command: c.command.argv.map(mask),
     commandSource: c.command.source,
+    dependencies: c.facts.deps ? mask(c.facts.deps) : null,
     worktree,
     commit: c.before.sha,
     commitNote: note,

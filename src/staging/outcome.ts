@@ -21,6 +21,8 @@ export const TOOL_ERROR_CAUSES = Object.freeze({
   spawnError: 'spawn-error',
   timeout: 'timeout',
   signal: 'signal',
+  /** The worktree's dependencies could not be installed (src/staging/deps.ts). */
+  installFailed: 'install-failed',
 } as const);
 export type ToolErrorCause = (typeof TOOL_ERROR_CAUSES)[keyof typeof TOOL_ERROR_CAUSES];
 

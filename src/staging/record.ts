@@ -22,6 +22,11 @@ export const runRecordSchema = z.object({
   infraAttempt: z.number().nullable().default(null),
   notBefore: z.string().nullable().default(null),
   logPath: z.string().nullable().default(null),
+  stderrLogPath: z.string().nullable().default(null),
+  /** The one line that says why (a missing program from the output, the install's error line). */
+  line: z.string().nullable().default(null),
+  /** What the dependency step did (src/staging/deps.ts). */
+  deps: z.string().nullable().default(null),
   survivors: z.number().nullable().default(null),
 });
 export type RunRecord = z.input<typeof runRecordSchema>;

@@ -9,6 +9,9 @@ import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { STAGING_PROFILE, type SuiteProfile } from './profile.ts';
 import { classifyRun, decideStagingOutcome } from './outcome.ts';
+import { type Classification } from './outcome.ts';
+import { describeDeps, depsOptionsFromConfig, prepareDependencies } from './deps.ts';
+import { causeLine } from './cause.ts';
 import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
 import { roleForStage } from '../pipeline/stages.ts';
 import { runsDetail, type RunRecord } from './record.ts';
@@ -30,9 +33,23 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
   }
   const env = deps.env ?? process.env;
   const before = await readTreeState(worktree);
-  const result = await runSuite(options, command, worktree, env, input.signal, input.proc);
+  // Dependencies first: a suite without its node_modules "fails" with 127, never a verdict.
+  const prep = await prepareDependencies(depsOptionsFromConfig(deps.config), {
+    worktree,
+    env,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.proc ? { proc: input.proc } : {}),
+    notice: (line) => process.stderr.write(`orch: ${line}\n`),
+  });
+  const result = prep.kind === 'failed' ? prep.result : await runSuite(options, command, worktree, env, input.signal, input.proc);
+  const classification: Classification =
+    prep.kind !== 'failed'
+      ? classifyRun(result, profile.timeoutKey)
+      : result.outcome === 'cancelled'
+        ? { level: 'cancelled' }
+        : { level: 'tool-error', cause: 'install-failed', detail: describeDeps(prep) };
   const decision = decideStagingOutcome({
-    classification: classifyRun(result, profile.timeoutKey),
+    classification,
     infraAttempts: job.infra_attempts,
     infraRetries: options.infraRetries,
     backoffMs: options.backoffMs,
@@ -48,6 +65,9 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
     commit: before.sha,
     command: [...command.argv],
     logPath: result.logPath,
+    stderrLogPath: result.stderrLogPath,
+    line: prep.kind === 'failed' ? prep.line : causeLine(result, options.timeoutMs),
+    deps: describeDeps(prep),
     survivors: result.survivors,
   };
   switch (decision.action) {
@@ -65,7 +85,7 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
     case 'verdict':
     case 'fail-closed': {
       const after = await readTreeState(worktree).catch(() => null);
-      return conclude(deps, input, { options, env, command, before, after, result, decision, facts });
+      return conclude(deps, input, { options, env, command: prep.kind === 'failed' ? { argv: prep.plan.argv, source: 'install' } : command, before, after, result, decision, facts });
     }
   }
 }

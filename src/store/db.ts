@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/keys.ts';
 import { ConfigError, ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
+import { protectHome } from '../git/exclude.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 
@@ -173,5 +174,9 @@ function ignoreSessionError(): void {}
 /** The store ORCH_DATABASE_URL names (SQLite by default), migrated to the newest schema. */
 export async function openStore(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>): Promise<Store> {
   const target = storeTarget(config);
-  return target.dialect === 'postgres' ? openPostgresStore(target.url) : openSqliteStore(target.path);
+  const store = target.dialect === 'postgres' ? await openPostgresStore(target.url) : await openSqliteStore(target.path);
+  // ORCH_HOME inside a git work tree must never be committed by an agent's `git add -A`.
+  const note = await protectHome(config.ORCH_HOME).catch(() => null);
+  if (note !== null) process.stderr.write(`orch: ${note}\n`);
+  return store;
 }

@@ -1,12 +1,13 @@
 // Versioned migrations, listed in code (no folder scan) so they run the same under tsx and vitest.
 // One list for both engines: a migration gets the dialect and differs only where it must (the
 // auto-numbered id column, the floating-point type).
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { OrchError, ERROR_CODES } from '../errors.ts';
 import type { StoreDialect } from './db.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_merge_locks.ts';
 import * as m003 from './migrations/003_one_running_job.ts';
+import * as m004 from './migrations/004_task_options.ts';
 import * as m006 from './migrations/006_shadow_runs.ts';
 
 /** A migration of ours: Kysely's, plus the dialect it runs on. Its database is not yet `Database`: unknown. */
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze
   '001_initial': m001,
   '002_merge_locks': m002,
   '003_one_running_job': m003,
+  '004_task_options': m004,
   '006_shadow_runs': m006,
 });
 
@@ -31,8 +33,53 @@ function providerFor(dialect: StoreDialect): MigrationProvider {
   return { getMigrations: async () => bound };
 }
 
-/** Bring the schema to the newest version; throws ORCH_STORE_FAILED naming the failed migration. */
+/** Key of the session-level advisory lock every orch process takes around its migrations (PostgreSQL). */
+export const PG_MIGRATION_LOCK_KEY = 0x6f726368_4d;
+
+/** Whether every migration of ours is recorded as applied (the common case: nothing to lock for). */
+async function upToDate<DB>(db: Kysely<DB>): Promise<boolean> {
+  try {
+    const rows = await (db as unknown as Kysely<{ kysely_migration: { name: string } }>).selectFrom('kysely_migration').select('name').execute();
+    const done = new Set(rows.map((r: { name: string }) => r.name));
+    return Object.keys(MIGRATIONS).every((name) => done.has(name));
+  } catch {
+    return false; // no migration table yet: a brand-new store
+  }
+}
+
+/**
+ * Bring the schema to the newest version; throws ORCH_STORE_FAILED naming the failed migration.
+ * Safe when many processes open a new store at once (issue 13.8): on SQLite the migrations run in
+ * ONE exclusive transaction (the others wait on the busy timeout, then find them applied); on
+ * PostgreSQL an advisory lock is held around them, migration table creation included.
+ */
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect = 'sqlite'): Promise<void> {
+  if (await upToDate(db)) return;
+  if (dialect === 'postgres') {
+    await db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(${PG_MIGRATION_LOCK_KEY})`.execute(conn);
+      try {
+        await runMigrator(conn, dialect);
+      } finally {
+        await sql`select pg_advisory_unlock(${PG_MIGRATION_LOCK_KEY})`.execute(conn);
+      }
+    });
+    return;
+  }
+  // SQLite's dialect has one connection: everything the Migrator does runs inside this transaction.
+  await db.connection().execute(async (conn) => {
+    await sql`begin exclusive`.execute(conn);
+    try {
+      await runMigrator(conn, dialect);
+      await sql`commit`.execute(conn);
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function runMigrator<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: providerFor(dialect) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,7 +1,7 @@
 // Row types of the store, as Kysely sees them. Keep in step with migrations/ (the drift guard
 // compares the migrated schema with docs/architecture/db-schema.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { JobState, TaskState } from '../pipeline/states.ts';
+import type { JobState, TaskState, TaskSubstate } from '../pipeline/states.ts';
 
 export interface TasksTable {
   id: Generated<number>;
@@ -13,6 +13,14 @@ export interface TasksTable {
   state: Generated<TaskState>;
   validated_sha: string | null;
   blocked_reason: string | null;
+  /** `orch stage --suite`, kept for whoever runs the task's jobs later; null = the config. */
+  suite_cmd: Generated<string | null>;
+  /** `orch stage --timeout` in seconds (staging suite and re-test); null = the config. */
+  timeout_s: Generated<number | null>;
+  /** `mergeable` (active, waits for an explicit merge) or `cancelled` (done by an operator). */
+  substate: Generated<TaskSubstate | null>;
+  /** `ask`: staged without --merge, the merge gate stops at mergeable unless a merge is asked for explicitly. */
+  merge_policy: Generated<'ask' | null>;
   version: Generated<number>;
   created_at: string;
   updated_at: string;

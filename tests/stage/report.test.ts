@@ -6,9 +6,9 @@ import { createProgress } from '../../src/stage/progress.ts';
 import { STAGE_EXIT } from '../../src/cli/exit.ts';
 import { stagingBlock, verdictOf, type EndFacts, type MergeGateBlock, type StagingBlock } from '../../src/stage/report.ts';
 
-const run = (result: 'passed' | 'failed' | 'deferred' | 'exhausted', extra = {}) => ({ result, reason: 'r', cause: null, exitCode: 0, durationMs: 5, infraAttempt: null, notBefore: null, ...extra });
+const run = (result: 'passed' | 'failed' | 'deferred' | 'exhausted', extra = {}) => ({ result, reason: 'r', cause: null, exitCode: 0, durationMs: 5, infraAttempt: null, notBefore: null, line: null, logPath: null, stderrLogPath: null, ...extra });
 const passed = stagingBlock(run('passed'), '/a/15-staging-log.md', 0);
-const gate = (over: Partial<MergeGateBlock>): MergeGateBlock => ({ skippedRetest: true, retest: null, classification: 'pass', action: 'mergeable', merged: false, baseBefore: 'a', baseAfter: 'a', reason: 'ok', ...over });
+const gate = (over: Partial<MergeGateBlock>): MergeGateBlock => ({ skippedRetest: true, retest: null, classification: 'pass', action: 'mergeable', merged: false, baseBefore: 'a', baseAfter: 'a', reason: 'ok', log: null, ...over });
 const facts = (over: Partial<EndFacts>): EndFacts => ({ stageBefore: 'deploy-staging', stageAfter: 'deploy-staging', taskState: 'active', staging: passed, mergeGate: null, waiting: false, merge: false, ...over });
 
 test('stagingBlock maps each recorded result', () => {
@@ -23,6 +23,7 @@ describe('verdictOf', () => {
   test.each<[string, Partial<EndFacts>, string]>([
     ['merged and moved to deploy', { merge: true, stageAfter: 'deploy', mergeGate: gate({ action: 'merge', merged: true, baseAfter: 'b' }) }, 'advanced'],
     ['mergeable without --merge', { mergeGate: gate({}), waiting: true }, 'advanced'],
+    ['mergeable again without --merge, no staging run (already passed on this commit)', { staging: null, mergeGate: gate({}), waiting: true }, 'advanced'],
     ['red staging rolled back', { stageAfter: 'development', staging: stagingBlock(run('failed', { exitCode: 1 }), '/x', 0) }, 'rolled-back'],
     ['red re-test rolled back', { stageAfter: 'development', mergeGate: gate({ classification: 'red', action: 'rollback' }) }, 'rolled-back'],
     ['staging failed closed', { stageAfter: 'development', staging: failClosed }, 'failed-closed'],

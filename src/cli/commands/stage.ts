@@ -50,7 +50,12 @@ async function stageAction(flags: StageOptions): Promise<void> {
   if (options.json) printJson(report);
   else renderText(report);
   const code = STAGE_EXIT[report.verdict];
-  if (code !== EXIT.ok) throw new ExitSignal(code);
+  if (code !== EXIT.ok) {
+    // Issue 13.3: the cause in one line and the log to read, on stderr, whatever the output mode.
+    process.stderr.write(`orch stage: ${report.verdict}: ${report.cause ?? report.reason}\n`);
+    if (report.log) process.stderr.write(`orch stage: full log: ${report.log}\n`);
+    throw new ExitSignal(code);
+  }
 }
 
 export const registerStage: Register = (program: Command) => {

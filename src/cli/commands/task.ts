@@ -1,7 +1,13 @@
-// `orch task add|list|show|retry`: operators create and inspect tasks and unblock them.
+// `orch task add|list|show|retry|merge|cancel`: operators create and inspect tasks, unblock them,
+// merge a task staged without --merge, and end a task by hand.
 import type { Command } from 'commander';
 import { addTask } from '../../pipeline/add-task.ts';
 import { retryTask } from '../../pipeline/retry.ts';
+import { advance } from '../../pipeline/advance.ts';
+import { cancelTask } from '../../pipeline/restage.ts';
+import { withMergeGateOptions } from '../../merge/scope.ts';
+import { TaskStateError } from '../../errors.ts';
+import { EXIT, ExitSignal } from '../exit.ts';
 import { alertsForTask } from '../../store/repos/alerts.ts';
 import { gateResultsForTask, transitionsForTask } from '../../store/repos/history.ts';
 import { jobsForTask } from '../../store/repos/jobs.ts';
@@ -81,6 +87,42 @@ export function registerTask(program: Command): void {
         const result = await retryTask(store, id);
         if (o.json) return printJson(result);
         printLine(`task ${id} ${result.unblocked ? 'unblocked' : 'retried'} on ${result.task.stage}; job ${result.job.id} queued for ${result.job.agent}`);
+      });
+    });
+
+  task
+    .command('merge')
+    .description('merge a task staged without --merge (state mergeable): the merge gate runs again and moves the base')
+    .argument('<id>', 'task id')
+    .option('--json', 'print the result as JSON')
+    .action(async (rawId: string, o: { json?: boolean }) => {
+      const id = parseTaskId(rawId);
+      await withStore(async (deps) => {
+        const t = await getTask(deps.store.db, id);
+        if (t.substate !== 'mergeable') {
+          throw new TaskStateError(t.id, t.substate ?? t.state, `task ${t.id} is ${t.substate ?? t.state} on ${t.stage}, not mergeable; \`orch task merge\` merges a task staged without --merge (\`orch stage\` stages one)`);
+        }
+        const result = await withMergeGateOptions({ merge: true }, () => advance(deps, id, { merge: true }));
+        if (o.json) printJson(result);
+        else printLine(`task ${id}: ${result.outcome} (${result.from} -> ${result.to}): ${result.reason}`);
+        if (result.outcome !== 'advanced' && result.outcome !== 'done') throw new ExitSignal(result.outcome === 'deferred' || result.outcome === 'conflict' ? EXIT.tempfail : EXIT.fault);
+      });
+    });
+
+  task
+    .command('cancel')
+    .description('end a task by hand: its waiting jobs are cancelled, a running job\'s process tree is killed, its branch is free again')
+    .argument('<id>', 'task id')
+    .option('--json', 'print the result as JSON')
+    .action(async (rawId: string, o: { json?: boolean }) => {
+      const id = parseTaskId(rawId);
+      await withStore(async (deps) => {
+        const result = await cancelTask(deps, id);
+        if (o.json) return printJson(result);
+        const running = result.running
+          ? `; running job ${result.running.jobId} ended${result.running.local ? `, ${result.running.killed} process(es) killed` : ' (it runs on another machine: its processes end with its lease)'}`
+          : '';
+        printLine(`task ${id} cancelled: ${result.cancelledJobs} waiting job(s) cancelled${running}; branch ${result.task.branch} is free for a new task`);
       });
     });
 }

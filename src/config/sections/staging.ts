@@ -2,6 +2,7 @@
 // suite (the deployer role card names the same key), its timeout and the infra-retry budget.
 import { bool, csv, int, seconds, str, type KeyDef } from '../define.ts';
 import { suiteCommandProblem } from '../../staging/command.ts';
+import { installCommandProblem } from '../../staging/command.ts';
 import { scopeEntryProblem } from '../../staging/scope.ts';
 
 /** A base builder with one more check; `problem` returns why a value is refused, or null. */
@@ -11,6 +12,8 @@ function refined<T>(def: KeyDef<T>, allowed: string, problem: (value: T) => stri
 
 const REPOS_ALLOWED = 'a comma-separated list of repo names or paths, or * for every repo (an empty list: none)';
 const SUITE_ALLOWED = 'empty (the repo\'s npm test) or a command line without shell operators, globs, comments or $variables';
+
+const INSTALL_ALLOWED = 'empty (install from the lockfile), none (no install) or a command line without shell operators, globs, comments or $variables';
 
 export const stagingKeys = {
   ORCH_STAGING_RUNNER_ENABLED: bool({
@@ -27,6 +30,20 @@ export const stagingKeys = {
     SUITE_ALLOWED,
     suiteCommandProblem,
   ),
+  ORCH_STAGING_INSTALL_CMD: refined(
+    str({
+      default: '',
+      doc: 'How the task worktree gets its dependencies before the staging suite and the re-test: empty = from the lockfile (npm ci, pnpm, yarn; none: npm install), cached under ORCH_HOME; none = no install; else a command line (no shell).',
+    }),
+    INSTALL_ALLOWED,
+    installCommandProblem,
+  ),
+  ORCH_STAGING_INSTALL_TIMEOUT_S: seconds({
+    default: '600',
+    doc: 'Seconds the dependency install may run before its process tree is killed (a tool error: deferred, not a code fault).',
+    min: 0.1,
+    max: 86_400,
+  }),
   ORCH_STAGING_RUNNER_TIMEOUT_S: seconds({
     default: '900',
     doc: 'Seconds the staging suite may run before its whole process tree is killed (a tool error: deferred, not a code fault).',

@@ -24,6 +24,8 @@ export const DEFER_CAUSES = Object.freeze({
   checkError: 'check-error',
   /** Infrastructure, not the code (timeout, lock busy, ...): a result with `retry` is re-queued. */
   infra: 'infra',
+  /** Mergeable, but the caller did not ask to move the base: the task waits as `mergeable`. */
+  mergeNotRequested: 'merge-not-requested',
 } as const);
 
 /** How an infra defer is retried: validated data, so decide() stays generic. */

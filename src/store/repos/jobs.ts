@@ -283,6 +283,8 @@ export async function stalledTaskIds(db: Db, finishedBefore?: string): Promise<n
     .selectFrom('tasks as t')
     .select('t.id')
     .where('t.state', '=', 'active')
+    // A mergeable task waits for an explicit merge (orch stage --merge, orch task merge).
+    .where('t.substate', 'is', null)
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('jobs as p').select('p.id').whereRef('p.task_id', '=', 't.id').where('p.state', 'in', [...PENDING_JOB_STATES]))),
     )

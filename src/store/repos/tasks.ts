@@ -12,13 +12,18 @@ export interface NewTaskInput {
   readonly base: string;
   readonly title: string;
   readonly stage: Stage;
+  /** The suite and timeout (seconds) its jobs run with, when not the config's. @default null */
+  readonly suiteCmd?: string | null;
+  readonly timeoutS?: number | null;
+  readonly mergePolicy?: 'ask' | null;
 }
 
 export async function insertTask(db: Db, input: NewTaskInput): Promise<Task> {
   const at = nowIso();
+  const { suiteCmd = null, timeoutS = null, mergePolicy = null, ...fields } = input;
   return db
     .insertInto('tasks')
-    .values({ ...input, state: 'active', validated_sha: null, blocked_reason: null, version: 0, created_at: at, updated_at: at })
+    .values({ ...fields, suite_cmd: suiteCmd, timeout_s: timeoutS, merge_policy: mergePolicy, state: 'active', validated_sha: null, blocked_reason: null, version: 0, created_at: at, updated_at: at })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
