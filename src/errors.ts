@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STAGING_FAILED: 'ORCH_STAGING_FAILED',
   /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */
   SOURCE_UNAVAILABLE: 'ORCH_SOURCE_UNAVAILABLE',
+  /** The machine orch runs on is not usable: ORCH_HOME not writable, a store that is not one, a .env that is a folder. */
+  ENVIRONMENT: 'ORCH_ENVIRONMENT',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 
@@ -84,6 +86,17 @@ export class VersionConflictError extends OrchError {
   constructor(readonly taskId: number, readonly version: number) {
     super(ERROR_CODES.VERSION_CONFLICT, `task ${taskId} changed while it was being evaluated (expected version ${version}); nothing was written`, { retryable: true });
     this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * The environment is at fault, not the input or the code: the message names the path or key and
+ * the cause in one line (`ORCH_HOME=/x/y is not writable (EACCES)`). The CLI exits 2.
+ */
+export class EnvironmentError extends OrchError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(ERROR_CODES.ENVIRONMENT, message, options);
+    this.name = 'EnvironmentError';
   }
 }
 

@@ -2,12 +2,12 @@
 import { loadConfig } from '../config/load.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { AdvanceDeps } from '../pipeline/advance.ts';
-import { openStore } from '../store/db.ts';
+import { openStore, type OpenStoreOptions } from '../store/db.ts';
 
 /** Load config (env + .env), open the store, run `fn`, close the store whatever happens. */
-export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>): Promise<T> {
+export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>, options: OpenStoreOptions = {}): Promise<T> {
   const config = loadConfig();
-  const store = await openStore(config);
+  const store = await openStore(config, options);
   try {
     return await fn({ store, config });
   } finally {

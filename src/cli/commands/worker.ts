@@ -44,6 +44,8 @@ export const registerWorker: Register = (program: Command) => {
       try {
         const summary = await withStore((deps) =>
           runWorker(deps, { concurrency, untilIdle: o.untilIdle === true, signal: controller.signal, log: (line) => process.stderr.write(`${line}\n`) }),
+          // A worker writes for hours: refuse a corrupt store up front (PRAGMA quick_check).
+          { check: 'quick' },
         );
         if (o.json) printJson(summary);
       } finally {
