@@ -25,6 +25,8 @@ export interface WorkerSummary {
   readonly failed: number;
   /** Jobs that ended deferred (an infra fault: they run again after not_before). */
   readonly deferred: number;
+  /** Of those, jobs deferred because ORCH_AGENT_CMD's program was not found. */
+  readonly agentNotFound: number;
   readonly released: number;
   readonly leaseLost: number;
   readonly errors: number;
@@ -70,7 +72,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   const opts = resolveWorkerOptions(options, deps.config);
   const self = newWorkerId();
   const active = new Map<number, Promise<void>>();
-  const counts = { jobs: 0, succeeded: 0, failed: 0, deferred: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
+  const counts = { jobs: 0, succeeded: 0, failed: 0, deferred: 0, agentNotFound: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
   let wake = deferred();
   const poke = () => wake.resolve();
   opts.signal.addEventListener('abort', poke, { once: true });
@@ -80,11 +82,15 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
 
   const start = (job: Job) => {
     counts.jobs++;
+    opts.log(`job ${job.id} claimed: task ${job.task_id}, ${job.stage}, ${job.agent}, attempt ${job.attempt}`);
     const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal }, job).then((end) => {
       if (end.kind === 'finished') {
         const state = end.result.finish.kind === 'recorded' ? end.result.finish.state : null;
         if (state === 'succeeded') counts.succeeded++;
-        else if (state === 'deferred') counts.deferred++;
+        else if (state === 'deferred') {
+          counts.deferred++;
+          if (end.result.report.detail?.outcome === 'agent-not-found') counts.agentNotFound++;
+        }
         else counts.failed++;
       }
       else if (end.kind === 'not-run') counts.failed++;

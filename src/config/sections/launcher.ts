@@ -12,4 +12,9 @@ export const launcherKeys = {
     doc: 'Seconds an agent may run before its whole process tree is killed and the job fails.',
     min: 0.1,
   }),
+  ORCH_AGENT_NOT_FOUND_DEFER_S: seconds({
+    default: '300',
+    doc: "Seconds a job waits (deferred, no attempt spent) when ORCH_AGENT_CMD's program is not found; one alert says so.",
+    min: 0.1,
+  }),
 } as const;
