@@ -15,10 +15,10 @@ export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>, option
   }
 }
 
-/** A task id argument: a positive whole number, or a usage error saying so. */
-export function parseTaskId(raw: string): number {
+/** A task (or other row) id argument: a positive whole number, or a usage error saying so. */
+export function parseTaskId(raw: string, what = 'task id'): number {
   const id = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError(`task id must be a positive whole number, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError(`${what} must be a positive whole number, got ${JSON.stringify(raw)}`);
   return id;
 }
 

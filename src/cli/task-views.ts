@@ -1,4 +1,5 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
+import { basename } from 'node:path';
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 
 /** Columns padded to the widest cell; the last column is not padded. */
@@ -9,9 +10,17 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** The repo as a short name: its folder's name, or the whole path when two listed repos share that name. */
+export function repoLabels(repos: readonly string[]): Map<string, string> {
+  const byName = new Map<string, Set<string>>();
+  for (const repo of repos) byName.set(basename(repo), (byName.get(basename(repo)) ?? new Set()).add(repo));
+  return new Map(repos.map((repo) => [repo, (byName.get(basename(repo))?.size ?? 1) > 1 ? repo : basename(repo)]));
+}
+
 export function taskTable(tasks: readonly Task[]): string {
-  const rows = tasks.map((t) => [String(t.id), t.stage, t.state, t.branch, t.base, t.title]);
-  return renderTable(['ID', 'STAGE', 'STATE', 'BRANCH', 'BASE', 'TITLE'], rows);
+  const labels = repoLabels(tasks.map((t) => t.repo));
+  const rows = tasks.map((t) => [String(t.id), labels.get(t.repo) ?? t.repo, t.stage, t.state, t.branch, t.base, t.title]);
+  return renderTable(['ID', 'REPO', 'STAGE', 'STATE', 'BRANCH', 'BASE', 'TITLE'], rows);
 }
 
 export interface TaskRecord {
