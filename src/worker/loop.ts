@@ -12,6 +12,7 @@ import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } 
 import { reap } from './reaper.ts';
 import { runJob, type JobEnd } from './run-job.ts';
 import { sweepStalled } from './sweep.ts';
+import { formatElapsed, stillRunning } from '../util/still-running.ts';
 
 export interface WorkerDeps {
   readonly store: Store;
@@ -34,11 +35,18 @@ export interface WorkerSummary {
   readonly stoppedBy: 'idle' | 'signal';
 }
 
+/** `950` -> `950 ms`, `41234` -> `41.2 s`, then `2m30s`. */
+function formatElapsedMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatElapsed(ms);
+}
+
 function describe(job: Job, end: JobEnd): string {
   const head = `job ${job.id} ${job.agent} (task ${job.task_id}, ${job.stage})`;
   if (end.kind !== 'finished') return `${head}: ${end.kind}: ${'reason' in end ? end.reason : end.error}`;
   const { report, finish } = end.result;
-  const base = `${head}: ${report.agent} (${report.transport}) ${report.status} in ${report.durationMs} ms: ${report.reason}`;
+  const base = `${head}: ${report.agent} (${report.transport}) ${report.status} in ${formatElapsedMs(report.durationMs)}: ${report.reason}`;
   if (finish.kind !== 'recorded') return `${base}; lease lost, nothing recorded`;
   if (finish.failure) return `${base}; ${finish.failure.kind === 'retry' ? `retry queued as job ${finish.failure.jobId}` : finish.failure.kind === 'blocked' ? 'task blocked' : 'no retry'}`;
   if (finish.advance) return `${base}; gate: ${finish.advance.outcome} ${finish.advance.from} -> ${finish.advance.to}`;
@@ -83,7 +91,9 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   const start = (job: Job) => {
     counts.jobs++;
     opts.log(`job ${job.id} claimed: task ${job.task_id}, ${job.stage}, ${job.agent}, attempt ${job.attempt}`);
-    const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal }, job).then((end) => {
+    const beat = stillRunning({ label: `job ${job.id} ${job.agent} (task ${job.task_id}, ${job.stage})`, write: opts.log, intervalMs: opts.heartbeatMs });
+    const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal, onSpawn: (info) => beat.spawned(info) }, job).then((end) => {
+      beat.stop();
       if (end.kind === 'finished') {
         const state = end.result.finish.kind === 'recorded' ? end.result.finish.state : null;
         if (state === 'succeeded') counts.succeeded++;
@@ -100,6 +110,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
       opts.log(describe(job, end));
     });
     active.set(job.id, run.finally(() => {
+      beat.stop();
       active.delete(job.id);
       poke();
     }));

@@ -5,6 +5,7 @@ import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import { failWithoutRun, parseDetail } from '../launcher/finish.ts';
 import { launchJob, type LaunchResult } from '../launcher/launch.ts';
+import type { SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { recordJobRun, releaseJob } from '../store/repos/jobs.ts';
 import type { Job } from '../store/schema.ts';
@@ -26,6 +27,8 @@ export interface RunJobDeps {
   readonly leaseMs: number;
   /** Aborted when the worker stops. */
   readonly stop: AbortSignal;
+  /** Told when a process of the job starts (with its command and log): progress heartbeats. */
+  readonly onSpawn?: (info: SpawnInfo) => void;
 }
 
 export async function runJob(deps: RunJobDeps, job: Job): Promise<JobEnd> {
@@ -52,6 +55,7 @@ export async function runJob(deps: RunJobDeps, job: Job): Promise<JobEnd> {
         onSpawn: (info) => {
           detail = { ...detail, run: { pid: info.pid, startTime: info.startTime, runId: info.runId, at: nowIso() } };
           void recordJobRun(store.db, job.id, owner, info.pid, detail).catch(() => undefined);
+          deps.onSpawn?.(info);
         },
       },
       job,

@@ -142,4 +142,18 @@ describe('the worker with the fake agent', () => {
     expect(run.stderr).toContain('orch worker: 2 job(s) deferred: agent command not found: orch-no-such-agent-5a1c');
     expect(await e.store.db.selectFrom('alerts').selectAll().execute()).toHaveLength(1);
   });
+
+  it('prints a line when it claims and finishes a job, and a heartbeat naming the log while the agent runs', async () => {
+    const e = await setup({ roles: { analyst: [{ mode: 'crash', exitCode: 3, sleepMs: 700 }] } }, { ORCH_JOB_MAX_ATTEMPTS: '1' });
+    const id = await e.add();
+    const lines: string[] = [];
+    await e.worker({ heartbeatMs: 100, log: (l) => lines.push(l) });
+    expect(lines).toContain(`job 1 claimed: task ${id}, analysis, analyst, attempt 1`);
+    const beats = lines.filter((l) => l.startsWith('still running: job 1 analyst'));
+    expect(beats.length).toBeGreaterThan(0);
+    expect(beats.at(-1)).toMatch(new RegExp(`^still running: job 1 analyst \\(task ${id}, analysis\\) \\d+s, log /.+/job-1-analyst\\.log$`));
+    const end = lines.find((l) => l.startsWith('job 1 analyst ('));
+    expect(end).toMatch(/^job 1 analyst \(task \d+, analysis\): analyst \(llm\) failed in \d+(\.\d)? (ms|s): agent exited with code 3; task blocked$/);
+    expect(lines.indexOf(end as string)).toBeGreaterThan(lines.indexOf(beats.at(-1) as string));
+  });
 });
