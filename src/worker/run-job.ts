@@ -53,7 +53,7 @@ export async function runJob(deps: RunJobDeps, job: Job): Promise<JobEnd> {
         signal: controller.signal,
         marker: { [marker.name]: marker.value },
         onSpawn: (info) => {
-          detail = { ...detail, run: { pid: info.pid, startTime: info.startTime, runId: info.runId, at: nowIso() } };
+          detail = { ...detail, run: { pid: info.pid, startTime: info.startTime, runId: info.runId, at: nowIso(), ...(info.logPath ? { logPath: info.logPath } : {}) } };
           void recordJobRun(store.db, job.id, owner, info.pid, detail).catch(() => undefined);
           deps.onSpawn?.(info);
         },

@@ -40,7 +40,7 @@ async function checkStore(config: Config): Promise<DoctorCheck> {
 async function checkGit(): Promise<DoctorCheck> {
   const git = findProgram('git');
   if (git === null) return { name: 'git', ok: false, message: 'git not found in PATH: install git (orch works on git repositories)' };
-  const r = await execa(git, ['--version'], { reject: false, timeout: 10_000 });
+  const r = await execa('git', ['--version'], { reject: false, timeout: 10_000 });
   if (r.exitCode !== 0) return { name: 'git', ok: false, message: `${git} --version exited ${r.exitCode}: ${String(r.stderr).split('\n')[0]}` };
   return { name: 'git', ok: true, message: `${String(r.stdout).trim()} (${git})` };
 }

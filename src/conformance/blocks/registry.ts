@@ -2,6 +2,7 @@
 // harness config; adding a block is adding a file here and its line below.
 import { configBlock } from './config.ts';
 import { dbSchemaBlock } from './db-schema.ts';
+import { httpQueueBlock } from './http-queue.ts';
 import { llmInventoryBlock } from './llm-inventory.ts';
 import { qgChecksBlock } from './qg-checks.ts';
 import { regressionMarkersBlock } from './regression-markers.ts';
@@ -22,4 +23,5 @@ export const BLOCK_FAMILIES: readonly BlockFamily<any>[] = Object.freeze([
   qgChecksBlock,
   reservedAgentsBlock,
   regressionMarkersBlock,
+  httpQueueBlock,
 ]);

@@ -23,6 +23,7 @@ export const MODEL_KEYS = [
   'configKeys',
   'migrate',
   'regressionMarkers',
+  'queueFields',
 ] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
 
