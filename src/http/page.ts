@@ -101,7 +101,7 @@ function section(id: string, title: string, count: number, body: string, empty: 
 function runningCard(r: RunningEntry, task: Task | undefined, now: number): string {
   const lines = logTail(r.log_path);
   const log = lines.length > 0 ? `<pre class="log" title="${esc(r.log_path)}">${lines.map(esc).join('\n')}</pre>` : `<p class="muted small">${r.log_path ? `log ${esc(r.log_path)} (not readable here)` : 'no log yet'}</p>`;
-  return `<article class="run" data-job="${esc(r.job_id)}">
+  return `<article class="runcard" data-job="${esc(r.job_id)}">
 <header><a class="tid" href="/tasks/${esc(r.task_id)}">#${esc(r.task_id)}</a> <strong>${esc(task?.title ?? r.branch)}</strong><span class="badge ${r.phase === 'merge-gate' ? 'gate' : 'run'}">${esc(r.phase === 'merge-gate' ? 'merge gate' : r.agent)}</span></header>
 <p class="meta"><span>${esc(repoName(r.repo))}</span> · <code>${esc(r.branch)}</code> · ${esc(r.stage)} · job ${esc(r.job_id)} · ${time(r.started_at, 'since', now)}${r.lease_owner ? ` · <span class="muted" title="${esc(r.lease_owner)}">${esc(r.lease_owner.slice(0, 24))}</span>` : ''}</p>
 ${log}
@@ -155,7 +155,7 @@ ${stat('active', tasks.active ?? 0)}${stat('blocked', tasks.blocked ?? 0, (tasks
     'deferred',
     'Deferred',
     q.deferred.length,
-    `<table><thead><tr><th>task</th><th>stage</th><th>agent</th><th>runs</th><th>cause</th></tr></thead><tbody>${q.deferred
+    `<table><thead><tr><th>task</th><th>stage</th><th>agent</th><th>next run</th><th>cause</th></tr></thead><tbody>${q.deferred
       .map(
         (d) =>
           `<tr><td><a class="tid" href="/tasks/${esc(d.task_id)}">#${esc(d.task_id)}</a> <code>${esc(d.branch)}</code></td><td>${esc(d.stage)}</td><td>${esc(d.agent)}</td><td>${time(d.not_before, 'until', now)}</td><td class="cause">${esc(d.cause ?? '-')}</td></tr>`,
@@ -188,8 +188,8 @@ ${stat('active', tasks.active ?? 0)}${stat('blocked', tasks.blocked ?? 0, (tasks
   const sr = q.staging_runner;
   const mg = q.merge_gate;
   const counters = `<section id="counters" class="panel"><h2>Counters</h2><div class="counters">
-<div><h3>staging runner ${sr.enabled ? '' : '<span class="badge">off</span>'}</h3><dl>${[['runs', sr.runs], ['passed', sr.passed], ['failed', sr.failed], ['tool errors', sr.tool_errors], ['deferred', sr.deferred], ['exhausted', sr.exhausted], ['fallbacks', sr.fallbacks]].map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></div>
-<div><h3>merge gate</h3>${mg.counters === null ? '<p class="muted small">metrics off (ORCH_MERGE_METRICS_ENABLED=false)</p>' : `<dl>${Object.entries(mg.counters).map(([k, v]) => `<dt>${esc(k.replace(/_/g, ' '))}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`}</div>
+<div><h3>staging runner ${sr.enabled ? '' : '<span class="badge">off</span>'}</h3><dl class="kv">${[['runs', sr.runs], ['passed', sr.passed], ['failed', sr.failed], ['tool errors', sr.tool_errors], ['deferred', sr.deferred], ['exhausted', sr.exhausted], ['fallbacks', sr.fallbacks]].map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl></div>
+<div><h3>merge gate</h3>${mg.counters === null ? '<p class="muted small">metrics off (ORCH_MERGE_METRICS_ENABLED=false)</p>' : `<dl class="kv">${Object.entries(mg.counters).map(([k, v]) => `<div><dt>${esc(k.replace(/_/g, ' '))}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`}</div>
 </div></section>`;
 
   return `${stats}${alerts}${runningHtml}${board}${deferredHtml}${locksHtml}${counters}<p class="stamp muted small">snapshot ${esc(q.generated_at)}</p>`;
@@ -203,7 +203,7 @@ export async function renderTaskBody(store: Store, id: number): Promise<string> 
   const record = { task, jobs, transitions, gateResults, runs, alerts };
   const tries = jobTries(jobs);
   const events = timeline(record);
-  const head = `<section class="panel"><h2>#${esc(task.id)} ${esc(task.title)} <span class="badge ${esc(task.state === 'blocked' ? 'blocked' : task.state === 'done' ? 'good' : 'run')}">${esc(task.state)}</span></h2>
+  const head = `<section class="panel"><h2 class="title"><span class="tid">#${esc(task.id)}</span> ${esc(task.title)} <span class="badge ${esc(task.state === 'blocked' ? 'blocked' : task.state === 'done' ? 'good' : 'run')}">${esc(task.state)}</span></h2>
 <dl class="facts"><dt>repo</dt><dd><code>${esc(task.repo)}</code></dd><dt>branch</dt><dd><code>${esc(task.branch)}</code> (base <code>${esc(task.base)}</code>)</dd><dt>stage</dt><dd>${esc(task.stage)}</dd>${task.blocked_reason ? `<dt>blocked</dt><dd class="bad">${esc(task.blocked_reason)}</dd>` : ''}${task.validated_sha ? `<dt>tested</dt><dd><code>${esc(task.validated_sha)}</code></dd>` : ''}</dl></section>`;
   const jobsHtml = section(
     'jobs',
@@ -251,9 +251,9 @@ main{padding:16px 20px 40px;max-width:1600px;margin:0 auto;display:flex;flex-dir
 .badge.run{background:var(--run-bg);color:var(--run)}.badge.wait{background:var(--wait-bg);color:var(--wait)}.badge.bad,.badge.blocked{background:var(--bad-bg);color:var(--bad)}.badge.gate{background:var(--gate-bg);color:var(--gate)}.badge.good{color:var(--good)}
 .tid{font-weight:650;color:var(--muted);font-variant-numeric:tabular-nums}
 .runs{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:10px}
-.run{border:1px solid var(--line);border-left:3px solid var(--run);border-radius:8px;padding:8px 10px;min-width:0}
-.run header{display:flex;align-items:baseline;gap:6px}.run header strong{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:1}
-.run .meta{margin:4px 0 6px;color:var(--muted);font-size:12px}
+.runcard{border:1px solid var(--line);border-left:3px solid var(--run);border-radius:8px;padding:8px 10px;min-width:0}
+.runcard header{display:flex;align-items:baseline;gap:6px}.runcard header strong{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:1}
+.runcard .meta{margin:4px 0 6px;color:var(--muted);font-size:12px}
 .log{margin:0;padding:6px 8px;background:var(--bg);border-radius:6px;max-height:8.5em;overflow:hidden;white-space:pre-wrap;word-break:break-all;color:var(--ink)}
 .cols{display:grid;grid-template-columns:repeat(9,minmax(0,1fr));gap:8px}
 .col{background:var(--bg);border-radius:8px;padding:8px;min-width:0}
@@ -269,8 +269,9 @@ table{width:100%;border-collapse:collapse;font-size:13px}th{text-align:left;font
 td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top}tr:last-child td{border-bottom:0}.cause{color:var(--ink);word-break:break-word}
 .alerts{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}.alerts li{padding:6px 8px;border-radius:6px;background:var(--bad-bg)}.alerts .badge{margin:0 6px 0 0}
 .counters{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:14px}.counters h3{font-size:12px;margin:0 0 6px}
-dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(110px,1fr));gap:4px 12px;margin:0}dl dt{font-size:11px;color:var(--muted)}dl dd{margin:0 0 4px;font-weight:650;font-variant-numeric:tabular-nums}
-dl.facts{grid-template-columns:max-content 1fr;gap:4px 14px}dl.facts dd{font-weight:400}dd.bad{color:var(--bad)}
+dl{margin:0}dl.kv{display:grid;grid-template-columns:repeat(auto-fill,minmax(92px,1fr));gap:6px 12px}dl.kv div{display:flex;flex-direction:column}dt{font-size:11px;color:var(--muted)}dd{margin:0;font-weight:650;font-variant-numeric:tabular-nums}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;align-items:baseline}dl.facts dd{font-weight:400}
+.panel h2.title{text-transform:none;letter-spacing:0;font-size:18px;color:var(--ink);display:flex;align-items:center;gap:6px;flex-wrap:wrap}dd.bad{color:var(--bad)}
 .timeline{list-style:none;margin:0;padding:0}.timeline li{display:grid;grid-template-columns:180px 80px 1fr;gap:8px;padding:4px 0;border-bottom:1px solid var(--line);font-size:13px}
 .timeline time{color:var(--muted);font:12px ui-monospace,monospace}.timeline .kind{font-size:11px;text-transform:uppercase;color:var(--muted);letter-spacing:.05em}.timeline .rollback .text,.timeline li.alert .text{color:var(--bad)}
 .stamp{text-align:right;margin:0}
@@ -301,7 +302,7 @@ export function pageCsp(nonce: string): string {
 export function renderPage(opts: { title: string; heading: string; body: string; events: string; nonce: string; where?: string }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(opts.title)}</title><style>${STYLE}</style></head>
+<title>${esc(opts.title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body><header class="top"><h1><a href="/">orch</a></h1><span class="where">${opts.heading}</span><span id="dot" class="stale"><span>connecting</span></span></header>
 <main id="live" data-events="${esc(opts.events)}">${opts.body}</main>
 <script nonce="${esc(opts.nonce)}">${SCRIPT}</script></body></html>`;
