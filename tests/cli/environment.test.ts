@@ -3,12 +3,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/db.ts';
 import { ensureWritableDir, sqliteFault } from '../../src/store/faults.ts';
+import { openReadOnlyStore } from '../../src/store/read-only.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/orch.js');
 let root: string;
@@ -100,17 +101,7 @@ describe('environment faults are one line and exit 2', { timeout: 60_000 }, () =
   it('a store with one corrupt page: the worker refuses it (quick_check) and writes nothing', async () => {
     const cwd = dir('corrupt');
     const db = join(cwd, '.orch', 'orch.db');
-    await (await openSqliteStore(db)).close();
-    const raw = new SQLite(db);
-    raw.exec('create table filler (x text)');
-    const insert = raw.prepare('insert into filler values (?)');
-    for (let i = 0; i < 500; i += 1) insert.run(`${'x'.repeat(200)}${i}`);
-    raw.pragma('wal_checkpoint(TRUNCATE)');
-    raw.close();
-    const pageSize = 4096;
-    const fd = openSync(db, 'r+');
-    writeSync(fd, Buffer.alloc(100, 0xab), 0, 100, (Math.floor(statSync(db).size / pageSize) - 3) * pageSize);
-    closeSync(fd);
+    await corruptStore(db);
     const before = sha(db);
     const r = await orch(cwd, ['worker', '--until-idle']);
     expect(r.code).toBe(2);
@@ -130,6 +121,33 @@ describe('strict config through the bin', { timeout: 60_000 }, () => {
       'orch: ORCH_WORKER_LEASE (environment) is not an orch config key; did you mean ORCH_WORKER_LEASE_S? (docs/configuration.md lists them)',
       `orch: ORCH_WORKR_POLL_S (${join(cwd, '.env')}) is not an orch config key; did you mean ORCH_WORKER_POLL_S? (docs/configuration.md lists them)`,
     ]);
+  });
+});
+
+/** A real store with 500 rows of filler, then 100 bytes of garbage over one of its last pages. */
+async function corruptStore(db: string): Promise<void> {
+  await (await openSqliteStore(db)).close();
+  const raw = new SQLite(db);
+  raw.exec('create table filler (x text)');
+  const insert = raw.prepare('insert into filler values (?)');
+  for (let i = 0; i < 500; i += 1) insert.run(`${'x'.repeat(200)}${i}`);
+  raw.pragma('wal_checkpoint(TRUNCATE)');
+  raw.close();
+  const pageSize = 4096;
+  const fd = openSync(db, 'r+');
+  writeSync(fd, Buffer.alloc(100, 0xab), 0, 100, (Math.floor(statSync(db).size / pageSize) - 3) * pageSize);
+  closeSync(fd);
+}
+
+describe('opening a corrupt store in process', () => {
+  it('orch serve (the read-only store) and orch doctor (the full check) refuse it, and leave it as it was', async () => {
+    const db = join(dir('corrupt-ro'), 'orch.db');
+    await corruptStore(db);
+    const before = sha(db);
+    const config = { ORCH_HOME: dirname(db), ORCH_DATABASE_URL: '' };
+    await expect(openReadOnlyStore(config)).rejects.toThrow(new RegExp(`^${db.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is corrupt \\(`));
+    await expect(openSqliteStore(db, { check: 'full' })).rejects.toMatchObject({ code: 'ORCH_ENVIRONMENT' });
+    expect(sha(db)).toBe(before);
   });
 });
 
