@@ -43,8 +43,9 @@ export class OrchError extends Error {
 /** A configuration value failed validation: names the key, the value and what is allowed. */
 export class ConfigError extends OrchError {
   readonly key: string;
-  constructor(key: string, value: unknown, allowed: string, options: { cause?: unknown } = {}) {
-    super(ERROR_CODES.CONFIG_INVALID, `${key}=${JSON.stringify(value)} is invalid: ${allowed}`, options);
+  /** `options.message` replaces the usual `KEY=value is invalid: allowed` (an unknown key, several problems). */
+  constructor(key: string, value: unknown, allowed: string, options: { cause?: unknown; message?: string } = {}) {
+    super(ERROR_CODES.CONFIG_INVALID, options.message ?? `${key}=${JSON.stringify(value)} is invalid: ${allowed}`, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'ConfigError';
     this.key = key;
   }

@@ -133,14 +133,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (problems.length === 0) return config;
   }
   const first = problems[0] as (typeof problems)[number];
-  if (problems.length === 1) {
-    const error = new ConfigError(first.key, first.value, '', first.cause === undefined ? {} : { cause: first.cause });
-    error.message = first.message;
-    throw error;
-  }
-  const error = new ConfigError(first.key, first.value, '');
-  error.message = problems.map((p) => p.message).join('\n');
-  throw error;
+  if (problems.length === 1) throw new ConfigError(first.key, first.value, '', { message: first.message, ...(first.cause === undefined ? {} : { cause: first.cause }) });
+  throw new ConfigError(first.key, first.value, '', { message: problems.map((p) => p.message).join('\n') });
 }
 
 /** Unknown ORCH_* variables: almost always typos (orch's own child-process names excepted). */
