@@ -1,58 +1,42 @@
-// Scanner benchmark (`tsx scripts/bench/scan.ts [--files N] [--repo DIR]...`): files per second of
-// the LLM call-site scanner, with and without its token prefilter, against @ast-grep/napi running
-// the same detection rules, and the `cat` floor (reading every file and nothing else). Also times
-// `orch drift` on this repo. Prints JSON, then a Markdown table.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+// Scanner benchmark (`tsx scripts/bench/scan.ts [--runs N] [--files N] [--repo DIR]...`).
+//
+// 1. Quality: the scan of the labelled corpus (fixtures/llm-corpus) against its `// expect:`
+//    labels, recall and precision per kind; exits 1 below the goals of issue 15.
+// 2. Speed, per file set (the labelled corpus, a generated corpus, each --repo): medians of N
+//    runs (default 5), rounds interleaved so machine load falls on every tool alike:
+//    - `cat` over the file list, and Node reading every file: the floors;
+//    - `orch scan DIR --json` in a fresh process (the bin a user runs: Node, tsx, the CLI) and
+//      the same scan in this process (warm);
+//    - @ast-grep/napi findInFiles with the scanner's detection rules on exactly the same files
+//      (each file under its own language: TypeScript, Tsx, JavaScript), in a fresh plain-Node
+//      process and in this process. ast-grep is installed on demand (lib/ast-grep.ts).
+// Prints JSON, then Markdown tables.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { resolveHarnessConfig } from '../../src/conformance/config/load.ts';
-import { DEFAULT_AGENT_CLIS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../src/conformance/config/defaults.ts';
-import { runDrift } from '../../src/conformance/drift.ts';
-import { listSourceFiles } from '../../src/conformance/scan/files.ts';
-import { scanRepo } from '../../src/conformance/scan/scan.ts';
-import { AST_GREP_INSTALL, loadAstGrep, type AstGrepRule } from './lib/ast-grep.ts';
+import { DEFAULT_AGENT_CLIS, DEFAULT_EXTENSIONS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../src/conformance/config/defaults.ts';
+import { listRepoFiles } from '../../src/conformance/scan/gitignore.ts';
+import { scanDirectory } from '../../src/conformance/scan/standalone.ts';
+import { AST_GREP_CHILD, AST_GREP_VERSION, astGrepInProcess, byLanguage, ensureAstGrep, loadAstGrep, type AstGrepRule } from './lib/ast-grep.ts';
+import { belowGoals, LABELLED_KINDS, readLabels, score, type KindScore } from './lib/corpus-labels.ts';
 import { generateCorpus } from './lib/scan-corpus.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
-
-async function requireAstGrep() {
-  const mod = await loadAstGrep();
-  if (mod === null) throw new Error(`@ast-grep/napi is not installed: ${AST_GREP_INSTALL}`);
-  return mod;
-}
-const RUNS = 3;
-
-interface Row {
-  corpus: string;
-  tool: string;
-  files: number;
-  ms: number;
-  filesPerSecond: number;
-  findings: number | null;
-  note: string;
-}
-
-async function best(fn: () => Promise<number | null> | number | null): Promise<{ ms: number; findings: number | null }> {
-  let ms = Infinity;
-  let findings: number | null = null;
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    findings = await fn();
-    ms = Math.min(ms, performance.now() - t);
-  }
-  return { ms, findings };
-}
+const CORPUS = join(REPO_ROOT, 'fixtures/llm-corpus');
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** The scanner's detection rules, as one ast-grep rule: imports/requires of SDKs, spawn-like,
- * fetch and transport calls, `new` of SDK clients. ast-grep cannot follow imports, so it matches
- * by callee name: a superset of the scanner's resolved findings, never fewer nodes visited. */
+ * fetch-like and SDK-method calls, `new` of SDK clients, LLM hosts and agent CLIs in strings.
+ * ast-grep cannot follow imports or values, so it matches by names: a superset of what the
+ * scanner reports, and at least as many nodes examined. */
 function astGrepRule(): AstGrepRule {
   const sdk = `^['"\`](${DEFAULT_LLM_SDKS.map((s) => (s.endsWith('/') ? `${escape(s)}[^'"\`]+` : `${escape(s)}(/[^'"\`]*)?`)).join('|')})['"\`]$`;
   const spawnLike = '(^|\\.)(spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|execaCommand|execaCommandSync|\\$)$';
+  const fetchLike = '(^|\\.)(fetch|ofetch|request|get|post|put|patch)$|^(axios|got|ky)$';
+  const sends = '\\.(create|stream|parse|complete|generateContent|generateContentStream|sendMessage|sendMessageStream|invoke|batch|chat|generate|embed|embedQuery|embedDocuments|run|query)$|^(generateText|streamText|generateObject|streamObject|embed|embedMany)$';
   const hosts = DEFAULT_LLM_HOSTS.map(escape).join('|');
   const clis = DEFAULT_AGENT_CLIS.map(escape).join('|');
   return {
@@ -61,120 +45,140 @@ function astGrepRule(): AstGrepRule {
         { kind: 'import_statement', has: { field: 'source', regex: sdk } },
         { kind: 'call_expression', all: [{ has: { field: 'function', regex: '^(require|import)$' } }, { has: { field: 'arguments', has: { kind: 'string', regex: sdk } } }] },
         { kind: 'call_expression', has: { field: 'function', regex: spawnLike } },
-        { kind: 'call_expression', has: { field: 'function', regex: '^((globalThis|window|self)\\.)?fetch$' } },
-        { kind: 'call_expression', has: { field: 'function', regex: '(^|\\.)spawnAgent$' } },
-        { kind: 'new_expression', has: { field: 'constructor', regex: '^(OpenAI|Anthropic|Groq|Mistral|GoogleGenAI|GoogleGenerativeAI)$' } },
+        { kind: 'call_expression', has: { field: 'function', regex: fetchLike } },
+        { kind: 'call_expression', has: { field: 'function', regex: sends } },
+        { kind: 'new_expression', has: { field: 'constructor', regex: '^(OpenAI|AzureOpenAI|Anthropic|Groq|Mistral|GoogleGenAI|GoogleGenerativeAI|CohereClientV2|CohereClient|Ollama|Replicate|Chat[A-Z]\\w*)$' } },
         { kind: 'string', regex: `(${hosts}|^['"](${clis})['"]$)` },
       ],
     },
   };
 }
 
-async function astGrep(root: string): Promise<number> {
-  const { Lang, findInFiles } = await requireAstGrep();
-  let findings = 0;
-  const matcher = astGrepRule();
-  const count = (err: null | Error, nodes: unknown[]) => {
-    if (err) throw err;
-    findings += nodes.length;
-  };
-  await findInFiles(Lang.TypeScript, { paths: [root], matcher }, count);
-  await findInFiles(Lang.Tsx, { paths: [root], matcher }, count);
-  return findings;
+interface Row {
+  corpus: string;
+  tool: string;
+  files: number;
+  runs: number;
+  median: number;
+  min: number;
+  max: number;
+  note: string;
 }
 
-async function benchCorpus(name: string, root: string, sources: string[]): Promise<Row[]> {
-  const config = resolveHarnessConfig(root, { sources });
-  const files = listSourceFiles(root, config);
-  const rows: Row[] = [];
-  const add = (tool: string, r: { ms: number; findings: number | null }, note: string) =>
-    rows.push({ corpus: name, tool, files: files.length, ms: Math.round(r.ms), filesPerSecond: Math.round(files.length / (r.ms / 1000)), findings: r.findings, note });
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 
-  const abs = files.map((f) => join(root, f));
-  add('cat (floor)', await best(async () => {
-    await execa('xargs', ['-0', 'cat'], { input: abs.join('\0'), stdout: 'ignore' });
-    return null;
-  }), 'xargs cat > /dev/null');
-  add('node readFileSync (floor)', await best(() => {
-    for (const f of abs) readFileSync(f, 'utf8');
-    return null;
-  }), 'read every file, nothing else');
-  let parsed = 0;
-  add('orch scanner', await best(() => {
-    const r = scanRepo(config);
-    parsed = r.filesParsed;
-    return r.findings.length + r.problems.length;
-  }), '');
-  (rows.at(-1) as Row).note = `warm (best of ${RUNS}); prefilter let ${parsed} of ${files.length} files through`;
-  add('orch scanner, no prefilter', await best(() => {
-    const r = scanRepo(config, { prefilter: false });
-    return r.findings.length + r.problems.length;
-  }), `warm (best of ${RUNS}); parses every file`);
-  add('orch scanner, cold', await cold('orch', root, sources), 'first scan in a fresh process (JIT cold), module loading excluded');
-  if ((await loadAstGrep()) === null) {
-    process.stderr.write(`scan bench: @ast-grep/napi is not installed, its rows are left out (${AST_GREP_INSTALL})\n`);
-    return rows;
-  }
-  add('@ast-grep/napi findInFiles', await best(() => astGrep(root)), `best of ${RUNS}; Rust, multi-threaded; same rules by callee name (no import resolution)`);
-  add('@ast-grep/napi findInFiles, cold', await cold('ast-grep', root, sources), 'first search in a fresh process');
-  return rows;
-}
-
-/** One measurement in a fresh process: this script with --child. */
-async function cold(tool: 'orch' | 'ast-grep', root: string, sources: readonly string[]): Promise<{ ms: number; findings: number | null }> {
-  // orch-inventory-ignore: runs this benchmark script itself with the current Node and tsx
-  const r = await execa(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', tool, '--root', root, ...sources.flatMap((s) => ['--source', s])]);
-  return JSON.parse(r.stdout) as { ms: number; findings: number | null };
-}
-
-async function child(tool: string, root: string, sources: string[]): Promise<void> {
-  const config = resolveHarnessConfig(root, { sources });
+async function time(fn: () => unknown): Promise<number> {
   const t = performance.now();
-  const findings = tool === 'orch' ? ((r) => r.findings.length + r.problems.length)(scanRepo(config)) : await astGrep(root);
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t, findings }));
+  await fn();
+  return performance.now() - t;
 }
 
-async function driftTimings(): Promise<Row[]> {
-  const inProcess = await best(async () => (await runDrift({ root: REPO_ROOT })).report.diagnostics.length);
-  const cli = await best(async () => {
-    // orch-inventory-ignore: runs this repo's own CLI with the current Node, never an agent
-    const r = await execa(process.execPath, [join(REPO_ROOT, 'bin/orch.js'), 'drift', '--root', REPO_ROOT], { reject: false });
-    return r.exitCode ?? null;
-  });
-  const files = listSourceFiles(REPO_ROOT, resolveHarnessConfig(REPO_ROOT, { sources: ['src', 'scripts', 'bin'] })).length;
-  return [
-    { corpus: 'this repo', tool: 'orch drift (in-process, warm)', files, ms: Math.round(inProcess.ms), filesPerSecond: 0, findings: inProcess.findings, note: 'every block, the scan, the migrated schema' },
-    { corpus: 'this repo', tool: 'npx orch drift (CLI, cold)', files, ms: Math.round(cli.ms), filesPerSecond: 0, findings: cli.findings, note: 'exit code in findings; includes tsx and Node start' },
+/** One file set, every tool, `runs` interleaved rounds. */
+async function benchSet(name: string, root: string, runs: number, astGrepHome: string, work: string): Promise<Row[]> {
+  const files = listRepoFiles(root, { extensions: DEFAULT_EXTENSIONS });
+  const abs = files.map((f) => join(root, f));
+  const groups = byLanguage(abs);
+  const listFile = join(work, `${name.replace(/\W+/g, '-')}.files.json`);
+  const ruleFile = join(work, 'rule.json');
+  const childFile = join(work, 'ast-grep-child.mjs');
+  writeFileSync(listFile, JSON.stringify(groups));
+  writeFileSync(ruleFile, JSON.stringify(astGrepRule()));
+  writeFileSync(childFile, AST_GREP_CHILD);
+  const astGrep = loadAstGrep(astGrepHome);
+  const matcher = astGrepRule();
+  const notes: Record<string, string> = {};
+
+  const tools: Array<[string, () => Promise<unknown>]> = [
+    ['cat (floor, fresh process)', () => execa('xargs', ['-0', 'cat'], { input: abs.join('\0'), stdout: 'ignore' })],
+    ['Node readFileSync (floor, in-process)', async () => {
+      for (const f of abs) readFileSync(f, 'utf8');
+    }],
+    ['orch scan --json (fresh process)', async () => {
+      // orch-inventory-ignore: runs this repo's own CLI with the current Node, never an agent
+      const r = await execa(process.execPath, [join(REPO_ROOT, 'bin/orch.js'), 'scan', root, '--json'], { reject: false });
+      const out = JSON.parse(r.stdout) as { files: number; parsed: number; findings: unknown[] };
+      if (out.files !== files.length) throw new Error(`orch scan read ${out.files} files, the set has ${files.length}`);
+      notes['orch scan --json (fresh process)'] = `exit ${r.exitCode}; ${out.findings.length} findings; prefilter let ${out.parsed} of ${out.files} files through to the parser`;
+    }],
+    ['orch scanner (in-process, warm)', async () => {
+      const r = await scanDirectory(root);
+      notes['orch scanner (in-process, warm)'] = `${r.findings.length} findings`;
+    }],
+    [`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (fresh process)`, async () => {
+      // orch-inventory-ignore: runs the ast-grep comparison script with the current Node, never an agent
+      const r = await execa(process.execPath, [childFile, astGrepHome, listFile, ruleFile]);
+      const out = JSON.parse(r.stdout) as { files: number; matches: number };
+      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (fresh process)`] = `plain Node; ${out.matches} matches in ${out.files} files (by name, no resolution)`;
+    }],
+    [`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (in-process)`, async () => {
+      const out = await astGrepInProcess(astGrep, groups, matcher);
+      notes[`@ast-grep/napi ${AST_GREP_VERSION} findInFiles (in-process)`] = `${out.matches} matches in ${out.files} files`;
+    }],
   ];
+  // A warm-up round, not counted: disk caches, the tsx transform cache, ast-grep's install.
+  for (const [, fn] of tools) await fn();
+  const samples = new Map<string, number[]>(tools.map(([t]) => [t, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [tool, fn] of tools) (samples.get(tool) as number[]).push(await time(fn));
+  }
+  return tools.map(([tool]) => {
+    const xs = samples.get(tool) as number[];
+    return { corpus: name, tool, files: files.length, runs, median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)), note: notes[tool] ?? '' };
+  });
 }
 
-function markdown(rows: readonly Row[]): string {
-  const head = '| corpus | tool | files | ms | files/s | findings | note |\n|---|---|---:|---:|---:|---:|---|';
-  const body = rows.map((r) => `| ${r.corpus} | ${r.tool} | ${r.files} | ${r.ms} | ${r.filesPerSecond || ''} | ${r.findings ?? ''} | ${r.note} |`);
-  return [head, ...body].join('\n');
+async function quality(): Promise<{ scores: KindScore[]; below: string[] }> {
+  const scan = await scanDirectory(CORPUS);
+  const files = listRepoFiles(CORPUS, { extensions: DEFAULT_EXTENSIONS });
+  const labels = readLabels(CORPUS, files);
+  const labelled = new Set<string>(LABELLED_KINDS);
+  const found = new Set(scan.findings.filter((f) => labelled.has(f.kind)).map((f) => `${f.file}:${f.line}:${f.kind}`));
+  const scores = score(labels, found);
+  return { scores, below: belowGoals(scores) };
+}
+
+function table(rows: readonly Row[]): string {
+  const head = '| file set | tool | files | runs | median ms | min | max | note |\n|---|---|---:|---:|---:|---:|---:|---|';
+  return [head, ...rows.map((r) => `| ${r.corpus} | ${r.tool} | ${r.files} | ${r.runs} | ${r.median} | ${r.min} | ${r.max} | ${r.note} |`)].join('\n');
+}
+
+function verdicts(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  for (const corpus of new Set(rows.map((r) => r.corpus))) {
+    const orch = rows.find((r) => r.corpus === corpus && r.tool.startsWith('orch scan'));
+    const ag = rows.find((r) => r.corpus === corpus && r.tool.includes('(fresh process)') && r.tool.startsWith('@ast-grep'));
+    if (orch && ag) out.push(`${corpus}: orch scan fresh-process median ${orch.median} ms vs ast-grep ${ag.median} ms (${(orch.median / ag.median).toFixed(2)}x): ${orch.median <= ag.median ? 'goal met' : 'goal NOT met'}`);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      files: { type: 'string', default: '5000' },
-      repo: { type: 'string', multiple: true, default: [] },
-      child: { type: 'string' },
-      root: { type: 'string' },
-      source: { type: 'string', multiple: true, default: [] },
-    },
-  });
-  if (values.child) return child(values.child, values.root as string, values.source ?? []);
-  const count = Number(values.files);
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-scan-'));
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, files: { type: 'string', default: '2000' }, repo: { type: 'string', multiple: true, default: [] }, 'quality-only': { type: 'boolean', default: false } } });
+  const runs = Math.max(5, Number(values.runs));
+  const q = await quality();
+  process.stdout.write(`### Quality on fixtures/llm-corpus\n\n| kind | labelled | found | true positives | recall | precision |\n|---|---:|---:|---:|---:|---:|\n${q.scores.map((s) => `| ${s.kind} | ${s.expected} | ${s.found} | ${s.truePositives} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} |`).join('\n')}\n\n`);
+  for (const s of q.scores) for (const m of [...s.missed.map((x) => `missed ${x}`), ...s.extra.map((x) => `extra ${x}`)]) process.stdout.write(`- ${m}\n`);
+  process.stdout.write(q.below.length === 0 ? 'Quality goals met (sdk-call P>=0.9 R>=0.95, sdk-import P>=0.95, llm-fetch R>=0.9).\n\n' : `Quality goals NOT met: ${q.below.join('; ')}\n\n`);
+  if (q.below.length > 0) process.exitCode = 1;
+  if (values['quality-only']) return;
+
+  const home = await ensureAstGrep();
+  const work = mkdtempSync(join(tmpdir(), 'orch-bench-scan-'));
   try {
-    const corpus = generateCorpus(dir, count);
-    const rows = await benchCorpus(`generated (${corpus.files} files, ${corpus.violations} violations)`, dir, ['src']);
-    for (const repo of values.repo ?? []) rows.push(...(await benchCorpus(repo, resolve(repo), ['.'])));
-    rows.push(...(await driftTimings()));
-    process.stdout.write(`${JSON.stringify({ node: process.version, runs: RUNS, rows }, null, 2)}\n\n${markdown(rows)}\n`);
+    const generated = join(work, 'generated');
+    const corpus = generateCorpus(generated, Number(values.files));
+    const rows = [
+      ...(await benchSet('fixtures/llm-corpus', CORPUS, runs, home, work)),
+      ...(await benchSet(`generated (${corpus.files} files)`, generated, runs, home, work)),
+    ];
+    for (const repo of values.repo ?? []) rows.push(...(await benchSet(repo, resolve(repo), runs, home, work)));
+    process.stdout.write(`${JSON.stringify({ node: process.version, runs, quality: q.scores.map(({ missed: _m, extra: _e, ...s }) => s), rows }, null, 2)}\n\n### Speed (medians of ${runs} interleaved rounds after one warm-up round)\n\n${table(rows)}\n\n${verdicts(rows).map((v) => `- ${v}`).join('\n')}\n`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

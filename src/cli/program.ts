@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   worker: async () => (await import('./commands/worker.ts')).registerWorker,
   demo: async () => (await import('./commands/demo.ts')).registerDemo,
   drift: async () => (await import('./commands/drift.ts')).registerDrift,
+  scan: async () => (await import('./commands/scan.ts')).registerScan,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   stage: async () => (await import('./commands/stage.ts')).registerStage,
   alerts: async () => (await import('./commands/alerts.ts')).registerAlerts,

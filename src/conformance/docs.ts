@@ -9,7 +9,8 @@ export interface DocsIndex {
   readonly blocks: readonly DocBlock[];
 }
 
-export function readDocs(root: string, docsDir: string): DocsIndex {
+/** Read the docs; `overrides` (path relative to the root -> text) stand in for files on disk (an editor's buffer). */
+export function readDocs(root: string, docsDir: string, overrides?: ReadonlyMap<string, string>): DocsIndex {
   const texts = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -20,6 +21,7 @@ export function readDocs(root: string, docsDir: string): DocsIndex {
   };
   const base = join(root, docsDir);
   if (existsSync(base)) walk(base);
+  for (const [file, text] of overrides ?? []) texts.set(file, text);
   const blocks = [...texts.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, text]) => extractBlocks(text, file));
   return { texts, blocks };
 }

@@ -1,22 +1,27 @@
 // The drift check of one repo: derive every enabled block from code, find its copy in the docs,
 // compare both ways, and collect the code-side findings. Returns findings and repairs as data;
 // writing the repairs is apply.ts's job.
+import { execFileSync } from 'node:child_process';
 import { HARNESS_CONFIG_FILE } from './config/defaults.ts';
 import type { ResolvedHarnessConfig } from './config/load.ts';
 import { BLOCK_FAMILIES } from './blocks/registry.ts';
 import { compareBlock } from './blocks/compare.ts';
 import type { BlockContext, BlockInstance } from './blocks/types.ts';
-import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { diagnostic, sortDiagnostics, type Diagnostic, type RuleId } from './diagnostics/diagnostic.ts';
 import { readDocs } from './docs.ts';
 import { errorMessage } from '../errors.ts';
-import type { DocBlock } from './markdown/blocks.ts';
+import { extractBlocks, type DocBlock } from './markdown/blocks.ts';
+import { renderFencedBlock } from './markdown/splice.ts';
 import { createModelLoader } from './model/loader.ts';
+import { qgChecksShape, rolesShape, verdictKeysShape } from './model/shapes.ts';
 import { scanRepo, type ScanResult } from './scan/scan.ts';
 
 /** A repair `--write` can make: a block body, a missing block, or a whole companion file. */
 export type Repair =
   | { readonly kind: 'block'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string; readonly block: DocBlock }
   | { readonly kind: 'append'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string }
+  /** A deleted block put back at offset `at` of its doc (where git HEAD had it). */
+  | { readonly kind: 'insert'; readonly file: string; readonly name: string; readonly lang: string; readonly body: string; readonly at: number }
   | { readonly kind: 'file'; readonly file: string; readonly text: string };
 
 export interface DriftStats {
@@ -32,6 +37,67 @@ export interface DriftReport {
   readonly stats: DriftStats;
 }
 
+/** How the scan's findings are reported when the llm-inventory block is not enabled. */
+const STANDALONE_RULES: Partial<Record<string, RuleId>> = { 'sdk-import': 'llm-sdk-import', 'sdk-call': 'llm-sdk-call', 'agent-spawn': 'agent-cli-spawn', 'llm-fetch': 'llm-api-fetch' };
+
+/**
+ * Registries that must agree before any block is written from them: every verdict key a role or
+ * a gate check names is a key of the verdict-key registry. When they disagree, the blocks derived
+ * from them would be half true (a role card without verdict lines), so nothing is written.
+ */
+async function registryConflicts(ctx: BlockContext): Promise<Diagnostic[]> {
+  const { model } = ctx;
+  if (!model.has('verdictKeys') || (!model.has('roles') && !model.has('qgChecks'))) return [];
+  const out: Diagnostic[] = [];
+  try {
+    const keys = await model.get('verdictKeys', verdictKeysShape);
+    const known = Object.keys(keys);
+    const where = `${model.fileOf('verdictKeys')} (${ctx.config.model.verdictKeys?.split('#')[1] ?? 'verdictKeys'})`;
+    if (model.has('roles')) {
+      for (const r of await model.get('roles', rolesShape)) {
+        if (r.verdictKey !== null && !known.includes(r.verdictKey)) {
+          out.push(diagnostic(model.fileOf('roles'), 1, 1, 'registry-conflict', `role ${r.role} names verdict key "${r.verdictKey}", which ${where} does not have (it has: ${known.join(', ')}); the registries disagree: rename the key in both. --write writes nothing until they agree`));
+        }
+      }
+    }
+    if (model.has('qgChecks')) {
+      for (const [transition, checks] of Object.entries(await model.get('qgChecks', qgChecksShape))) {
+        for (const c of checks) {
+          const key = typeof c === 'string' ? null : (c.verdictKey ?? null);
+          if (key !== null && !known.includes(key)) {
+            out.push(diagnostic(model.fileOf('qgChecks'), 1, 1, 'registry-conflict', `gate check ${typeof c === 'string' ? c : c.id} of ${transition} consumes verdict key "${key}", which ${where} does not have (it has: ${known.join(', ')}); the registries disagree: rename the key in both. --write writes nothing until they agree`));
+          }
+        }
+      }
+    }
+  } catch {
+    // A registry that cannot be loaded is reported by the blocks that read it (block-source).
+  }
+  return out;
+}
+
+/**
+ * Where a deleted block belongs in `text`: the offset right after the lines that preceded it in
+ * git HEAD's copy of the doc, when those lines occur exactly once now. Null otherwise.
+ */
+function placeOf(root: string, doc: string, name: string, text: string): number | null {
+  let old: string;
+  try {
+    old = execFileSync('git', ['-C', root, 'show', `HEAD:${doc}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+  const was = extractBlocks(old, doc).find((b) => b.name === name);
+  if (!was) return null;
+  const before = old.slice(0, was.fenceStart).replace(/\s+$/, '');
+  const lines = before.split('\n');
+  const anchor = lines.slice(-2).join('\n');
+  if (anchor.trim() === '') return null;
+  const first = text.indexOf(anchor);
+  if (first === -1 || text.indexOf(anchor, first + 1) !== -1) return null;
+  return first + anchor.length;
+}
+
 async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockInstance[]> {
   const all: BlockInstance[] = [];
   for (const family of BLOCK_FAMILIES) {
@@ -45,7 +111,12 @@ async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockI
   return all;
 }
 
-export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftReport> {
+export interface CheckOptions {
+  /** Doc texts that stand in for the files on disk (path relative to the root -> text). */
+  readonly docOverrides?: ReadonlyMap<string, string>;
+}
+
+export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOptions = {}): Promise<DriftReport> {
   let scan: ScanResult | undefined;
   const ctx: BlockContext = {
     root: config.root,
@@ -55,7 +126,7 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
   };
   const out: Diagnostic[] = [];
   const repairs: Repair[] = [];
-  const docs = readDocs(config.root, config.docs);
+  const docs = readDocs(config.root, config.docs, options.docOverrides);
   const instances = await instancesOf(ctx, out);
 
   for (const inst of instances) {
@@ -76,8 +147,21 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
     const copies = docs.blocks.filter((b) => b.name === inst.name);
     const home = copies.find((b) => b.file === inst.doc) ?? copies[0];
     if (!home) {
-      out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}${docs.texts.has(inst.doc) ? '' : ' (the file does not exist)'}; add the block below, or run orch drift --write`));
-      repairs.push({ kind: 'append', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body });
+      const text = docs.texts.get(inst.doc);
+      if (text === undefined || text.trim() === '') {
+        out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}${text === undefined ? ' (the file does not exist)' : ''}; add the block below, or run orch drift --write`));
+        repairs.push({ kind: 'append', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body });
+        continue;
+      }
+      // A deleted block goes back where it was (found in git HEAD), never at the file's end.
+      const at = placeOf(config.root, inst.doc, inst.name, text);
+      if (at !== null) {
+        const line = text.slice(0, at).split('\n').length;
+        out.push(diagnostic(inst.doc, line, 1, 'block-missing', `${label} is missing from ${inst.doc}; it was after line ${line - 1} in git HEAD: add the block below there, or run orch drift --write`));
+        repairs.push({ kind: 'insert', file: inst.doc, name: inst.name, lang: inst.lang, body: derived.body, at });
+      } else {
+        out.push(diagnostic(inst.doc, 1, 1, 'block-missing', `${label} is missing from ${inst.doc}, and --write cannot tell where it belongs (it is not in git HEAD's copy, or the text before it changed): paste this block where it belongs, or put an empty fence there and run orch drift --write to fill it:\n${renderFencedBlock(inst.name, inst.lang, derived.body).trimEnd()}`));
+      }
       continue;
     }
     for (const extra of copies.filter((b) => b !== home)) {
@@ -96,6 +180,19 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
     }
   }
 
+  // Without the llm-inventory block the scan still runs: a repo whose config enables no block (or
+  // only registry blocks) gets its LLM call-sites reported, never a silent clean.
+  if (!config.blocks.has('llm-inventory')) {
+    const result = await ctx.scan();
+    out.push(...result.problems);
+    for (const f of result.findings) {
+      const rule = STANDALONE_RULES[f.kind];
+      if (rule) {
+        out.push(diagnostic(f.file, f.line, f.column, rule, `${f.kind} (${f.sdk ?? f.detail}: ${f.callee}): an LLM call-site; enable blocks.llm-inventory in ${HARNESS_CONFIG_FILE} (with model.roles and model.verdictKeys) to route it through one transport, or list it with orch scan --write-baseline (docs/conformance.md)`));
+      }
+    }
+  }
+
   const known = new Set(instances.map((i) => i.name));
   for (const b of docs.blocks.filter((x) => !known.has(x.name))) {
     const family = BLOCK_FAMILIES.find((f) => b.name === f.name || (f.prefix !== undefined && b.name.startsWith(f.prefix)))?.name;
@@ -103,10 +200,13 @@ export async function checkDrift(config: ResolvedHarnessConfig): Promise<DriftRe
     out.push(diagnostic(b.file, b.line, 1, 'block-unknown', `orch:${b.name}: ${why}`));
   }
 
+  // Half a truth is worse than none: with registries in conflict, no repair is offered.
+  const conflicts = await registryConflicts(ctx);
+  out.push(...conflicts);
   const s = scan as ScanResult | undefined;
   return {
     diagnostics: sortDiagnostics(out),
-    repairs,
+    repairs: conflicts.length > 0 ? [] : repairs,
     stats: { blocks: instances.length, docs: docs.texts.size, filesScanned: s?.filesScanned ?? 0, filesParsed: s?.filesParsed ?? 0 },
   };
 }

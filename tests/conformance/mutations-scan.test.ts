@@ -1,4 +1,5 @@
 // Mutation tests of the acceptance list, scanner side, then `--write`: it repairs every docs-side drift, and a byte comparison shows the prose untouched.
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,6 +94,8 @@ function docs(root: string): string[] {
 describe('orch drift --write', () => {
   it('repairs every docs-side drift and leaves every byte of prose as it was', async () => {
     const repo = fresh();
+    // A deleted block goes back where git HEAD had it: the copy is a repo with one commit.
+    for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base']]) execFileSync('git', ['-C', repo.root, ...args]);
     // Docs-side drift of every kind: hand edits, a stale entry, a reformatted block, a wrong
     // language, a deleted block, a broken .env.example.
     const pipeline = repo.read('docs/architecture/pipeline.md');
@@ -121,9 +124,10 @@ describe('orch drift --write', () => {
     for (const [file, old] of before) {
       const now = repo.read(file);
       if (file === 'docs/configuration.md') {
-        // The deleted block is appended after the prose, which is kept whole.
-        expect(now.startsWith(old)).toBe(true);
-        expect(now.slice(old.length)).toMatch(/^\n```yaml orch:config\n- key: ORCH_HOME\n/);
+        // The deleted block is back where it was (before the note written after it), prose kept whole.
+        const note = '(The block was deleted by hand.)\n';
+        expect(now.startsWith(old.slice(0, -note.length).trimEnd())).toBe(true);
+        expect(now.slice(old.slice(0, -note.length).trimEnd().length)).toMatch(/^\n\n```yaml orch:config\n- key: ORCH_HOME\n[\s\S]*```\n\n\(The block was deleted by hand\.\)\n$/);
       } else if (file === 'docs/architecture/pipeline.md') {
         // Only the wrong language in the opening fence changed outside the bodies.
         expect(prose(now)).toEqual(prose(old).map((p) => p.replace('```yml orch:verdict-keys', '```yaml orch:verdict-keys')));

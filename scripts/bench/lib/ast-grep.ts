@@ -1,24 +1,90 @@
-// @ast-grep/napi, the comparison point of the scan benchmark, loaded only when installed: the npm
+// @ast-grep/napi, the comparison point of the scan benchmark. It is not a dependency of orch: the
 // registry this project installs from serves its Linux x64 binary but not every platform package
-// its lock entry names, so as a devDependency it broke `npm ci`. Install it for a bench run with
-// `npm install --no-save @ast-grep/napi`.
+// its lock entry names, so as a devDependency it broke `npm ci` on a clean clone. The bench
+// installs it on demand into a folder of its own under the temp dir (reused by later runs), with
+// npm's ordinary client, and loads it from there.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 
-export const AST_GREP_INSTALL = 'npm install --no-save @ast-grep/napi';
+export const AST_GREP_VERSION = '0.51.2';
 
 /** The rule object of ast-grep's NapiConfig (`{ rule: { any: [...] } }`). */
 export type AstGrepRule = { rule: Record<string, unknown> };
 
 export interface AstGrepModule {
-  readonly Lang: { readonly TypeScript: unknown; readonly Tsx: unknown };
+  readonly Lang: { readonly TypeScript: unknown; readonly Tsx: unknown; readonly JavaScript: unknown };
   findInFiles(lang: unknown, config: { paths: string[]; matcher: AstGrepRule }, callback: (err: null | Error, nodes: unknown[]) => void): Promise<number>;
 }
 
-/** The module, or null when it is not installed. */
-export async function loadAstGrep(): Promise<AstGrepModule | null> {
-  const name = '@ast-grep/napi';
-  try {
-    return (await import(name)) as AstGrepModule;
-  } catch {
-    return null;
+/** The folder ast-grep is installed in (its node_modules holds @ast-grep/napi). */
+export function astGrepHome(): string {
+  return join(tmpdir(), `orch-bench-ast-grep-${AST_GREP_VERSION}`);
+}
+
+/** Install @ast-grep/napi into its own folder unless it is there already; returns the folder. */
+export async function ensureAstGrep(): Promise<string> {
+  const home = astGrepHome();
+  if (existsSync(join(home, 'node_modules/@ast-grep/napi/package.json'))) return home;
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'package.json'), '{ "private": true }\n');
+  process.stderr.write(`scan bench: installing @ast-grep/napi@${AST_GREP_VERSION} into ${home}\n`);
+  await execa('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', `@ast-grep/napi@${AST_GREP_VERSION}`], { cwd: home });
+  return home;
+}
+
+export function loadAstGrep(home: string): AstGrepModule {
+  return createRequire(join(home, 'package.json'))('@ast-grep/napi') as AstGrepModule;
+}
+
+/** ast-grep's language for each file: every file of the set is searched exactly once. */
+export function byLanguage(files: readonly string[]): { TypeScript: string[]; Tsx: string[]; JavaScript: string[] } {
+  const out = { TypeScript: [] as string[], Tsx: [] as string[], JavaScript: [] as string[] };
+  for (const f of files) {
+    if (/\.tsx$/.test(f)) out.Tsx.push(f);
+    else if (/\.[cm]?ts$/.test(f)) out.TypeScript.push(f);
+    else out.JavaScript.push(f);
   }
+  return out;
+}
+
+/** The child that runs ast-grep in a fresh process: plain Node, no tsx, so its start is fair. */
+export const AST_GREP_CHILD = `
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+const [home, listFile, ruleFile] = process.argv.slice(2);
+const t0 = performance.now();
+const { Lang, findInFiles } = createRequire(home + '/package.json')('@ast-grep/napi');
+const groups = JSON.parse(readFileSync(listFile, 'utf8'));
+const matcher = JSON.parse(readFileSync(ruleFile, 'utf8'));
+let matches = 0;
+let files = 0;
+let delivered = 0;
+for (const [lang, paths] of Object.entries(groups)) {
+  if (paths.length === 0) continue;
+  files += await findInFiles(Lang[lang], { paths, matcher }, (err, nodes) => { if (err) throw err; delivered++; matches += nodes.length; });
+}
+// findInFiles resolves with the number of files that matched, before every per-file callback has
+// been delivered: wait for them all.
+while (delivered < files) await new Promise((r) => setImmediate(r));
+process.stdout.write(JSON.stringify({ files, matches, ms: performance.now() - t0 }));
+`;
+
+/** ast-grep in this process over the same groups; waits for every per-file result. */
+export async function astGrepInProcess(mod: AstGrepModule, groups: Record<string, string[]>, matcher: AstGrepRule): Promise<{ files: number; matches: number }> {
+  let matches = 0;
+  let files = 0;
+  let delivered = 0;
+  for (const [lang, paths] of Object.entries(groups)) {
+    if (paths.length === 0) continue;
+    files += await mod.findInFiles((mod.Lang as Record<string, unknown>)[lang], { paths, matcher }, (err, nodes) => {
+      if (err) throw err;
+      delivered++;
+      matches += nodes.length;
+    });
+  }
+  while (delivered < files) await new Promise((r) => setImmediate(r));
+  return { files, matches };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { configKeysShape } from '../model/shapes.ts';
 import { checkEnvExample } from './env-example.ts';
+import { rawEnvReads } from './raw-env.ts';
 import type { BlockFamily } from './types.ts';
 import { toYaml, yamlEntries } from './yaml.ts';
 
@@ -13,6 +14,8 @@ const options = z
     doc: z.string().min(1).default('docs/configuration.md'),
     /** The example env file checked against the schema; null skips the check. @default ".env.example" */
     envExample: z.string().min(1).nullable().default('.env.example'),
+    /** Files allowed to read ORCH_* from process.env directly (outside the registry's folder): path -> reason. @default {} */
+    rawEnvAllowed: z.record(z.string().min(1), z.string().trim().min(1, 'a reason')).default({}),
   })
   .strict();
 
@@ -32,7 +35,8 @@ export const configBlock: BlockFamily<z.output<typeof options>> = {
         doc: opts.doc,
         async derive() {
           const data = await keys();
-          return { body: toYaml(data), entries: data.map((d) => ({ key: d.key, data: d })), source: ctx.model.fileOf('configKeys') };
+          const findings = rawEnvReads(ctx.config, ctx.model.fileOf('configKeys'), Object.keys(opts.rawEnvAllowed));
+          return { body: toYaml(data), entries: data.map((d) => ({ key: d.key, data: d })), source: ctx.model.fileOf('configKeys'), findings };
         },
         parse: (body) => yamlEntries(body, (item) => {
           const key = (item as { key?: unknown })?.key;

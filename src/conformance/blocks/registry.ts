@@ -8,6 +8,7 @@ import { qgChecksBlock } from './qg-checks.ts';
 import { regressionMarkersBlock } from './regression-markers.ts';
 import { reservedAgentsBlock } from './reserved-agents.ts';
 import { roleCardsBlock } from './role-cards.ts';
+import { scanRulesBlock } from './scan-rules.ts';
 import { stageTransitionsBlock } from './stage-transitions.ts';
 import type { BlockFamily } from './types.ts';
 import { verdictKeysBlock } from './verdict-keys.ts';
@@ -19,6 +20,7 @@ export const BLOCK_FAMILIES: readonly BlockFamily<any>[] = Object.freeze([
   dbSchemaBlock,
   llmInventoryBlock,
   roleCardsBlock,
+  scanRulesBlock,
   // Waiting for their sources (issues 2, 4, 6): enabled per repo once the registry exists.
   qgChecksBlock,
   reservedAgentsBlock,

@@ -25,6 +25,7 @@ export const RULES = {
   'block-entry-differs': 'An entry exists on both sides with different fields.',
   'block-format': 'Same entries on both sides, but the block text is not the canonical text.',
   'block-source': 'The code a block is derived from cannot be loaded or has the wrong shape.',
+  'config-raw-env': 'An ORCH_* setting read from process.env outside the config registry and its loader.',
   'env-example': '.env.example does not list a config key with its default and doc, or lists an unknown key.',
   'llm-sdk-import': 'An LLM SDK is imported outside the single LLM transport.',
   'llm-sdk-call': 'A call reaches an LLM SDK outside the single LLM transport.',
@@ -41,6 +42,7 @@ export const RULES = {
   'inventory-class': 'A class in the inventory disagrees with the avoidable-LLM-control-path predicate.',
   'marker-unresolved': 'A regression marker names a symbol that its file does not define.',
   'no-files-scanned': 'The scanner found no source file to scan: the source folders are wrong.',
+  'registry-conflict': 'Two registries disagree (a verdict key renamed in one only): --write refuses to write blocks from them.',
 } as const;
 
 export type RuleId = keyof typeof RULES;

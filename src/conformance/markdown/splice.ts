@@ -50,6 +50,13 @@ export function renderFencedBlock(name: string, lang: string, body: string): str
 }
 
 /** Append a block at the end of a document (or start one), separated by a blank line. */
+/** Put a block back at offset `at` (the end of the text that preceded it), a blank line on each side. */
+export function insertBlock(text: string, at: number, name: string, lang: string, body: string): string {
+  const head = text.slice(0, at);
+  const tail = text.slice(at).replace(/^\n*/, '');
+  return `${head}\n\n${renderFencedBlock(name, lang, body)}${tail === '' ? '' : `\n${tail}`}`;
+}
+
 export function appendBlock(text: string, name: string, lang: string, body: string): string {
   const block = renderFencedBlock(name, lang, body);
   if (text === '') return block;

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import type { ts } from 'ts-morph';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { analyzeFile, type RawFinding } from './analyze.ts';
+import type { Target } from './callee.ts';
+import { rulesFor } from './rules/sdks.ts';
 import { parseFile } from './parse.ts';
-import { createModuleResolver, matchesSdk } from './resolve-module.ts';
+import { createModuleResolver, matchesSdk, type PathAlias } from './resolve-module.ts';
 import type { TransportDecl } from './transport.ts';
 import { collectWaivers, covers, type Waiver } from './waivers.ts';
 
@@ -22,6 +24,12 @@ export interface AnalyzeJob {
   readonly transport: TransportDecl | null;
   /** Absolute module path -> names it exports the transport under (dotted for namespaces). */
   readonly exporters: ReadonlyArray<readonly [string, readonly string[]]>;
+  /** tsconfig `paths` aliases, absolute. */
+  readonly aliases?: readonly PathAlias[];
+  /** SDK handles other modules export: absolute module path -> name -> candidates. */
+  readonly handles?: ReadonlyMap<string, ReadonlyMap<string, readonly Target[]>>;
+  /** Collect what each file exports that is an SDK handle. */
+  readonly collectExports?: boolean;
 }
 
 /** A finding with its file; the key is assigned once all files are in (scan.ts). */
@@ -33,10 +41,12 @@ export interface FileFinding extends RawFinding {
 export interface AnalyzeOutput {
   readonly findings: FileFinding[];
   readonly problems: Diagnostic[];
+  /** Absolute module path -> exported name -> SDK handle candidates (with collectExports). */
+  readonly handles: Map<string, Map<string, Target[]>>;
 }
 
 export function analyzeFiles(job: AnalyzeJob, source: { text(file: string): string; tree?(file: string): ts.SourceFile | undefined } = { text: (f) => readFileSync(join(job.root, f), 'utf8') }): AnalyzeOutput {
-  const resolve = createModuleResolver(job.extensions);
+  const resolve = createModuleResolver(job.extensions, job.aliases ?? []);
   const exporters = new Map(job.exporters.map(([abs, names]) => [abs, new Set(names)]));
   const sdkCache = new Map<string, boolean>();
   const isSdk = (m: string) => {
@@ -46,10 +56,19 @@ export function analyzeFiles(job: AnalyzeJob, source: { text(file: string): stri
   };
   const findings: FileFinding[] = [];
   const problems: Diagnostic[] = [];
+  const handles = new Map<string, Map<string, Target[]>>();
+  const rulesOf = (m: string) => rulesFor(m);
   for (const f of job.files) {
     const sf = source.tree?.(f) ?? parseFile(f, source.text(f));
     const abs = join(job.root, f);
-    const raw = analyzeFile(sf, {
+    const { findings: raw, exports } = analyzeFile(sf, {
+      rulesOf,
+      collectExports: job.collectExports ?? false,
+      imported: (module, name) => {
+        if (!job.handles) return [];
+        const target = resolve(abs, module);
+        return (target === null ? undefined : job.handles.get(target)?.get(name)) ?? [];
+      },
       sdks: job.sdks,
       agentClis: job.agentClis,
       hosts: job.hosts,
@@ -62,9 +81,10 @@ export function analyzeFiles(job: AnalyzeJob, source: { text(file: string): stri
         return names !== undefined && names.has(key);
       },
     });
+    if (exports.size > 0) handles.set(abs, exports);
     findings.push(...applyWaivers(f, raw, collectWaivers(sf), problems));
   }
-  return { findings, problems };
+  return { findings, problems, handles };
 }
 
 function applyWaivers(file: string, raw: readonly RawFinding[], waivers: readonly Waiver[], problems: Diagnostic[]): FileFinding[] {

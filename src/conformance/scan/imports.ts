@@ -3,7 +3,8 @@
 // statements. Names bound by `require()` or `await import()` in a variable live in their
 // function's scope, and every `require()`/`import()` call is a module use: both are collected by
 // the one pass of scopes.ts. Type-only imports are marked: they never reach anything at run time.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 
 export interface Binding {
   readonly local: string;
@@ -16,17 +17,19 @@ export interface Binding {
 /** A place that loads a module: import declaration, require(), import(), re-export. */
 export interface ModuleUse {
   readonly module: string;
-  readonly node: ts.Node;
+  readonly node: TS.Node;
   readonly typeOnly: boolean;
 }
 
 export interface ImportTable {
   readonly bindings: ReadonlyMap<string, Binding>;
   readonly uses: readonly ModuleUse[];
+  /** The names one import declaration binds. */
+  bindingsOf(node: TS.Node): readonly Binding[];
 }
 
 /** The module a `require('m')` or `import('m')` call loads, or null. */
-export function loadedModule(node: ts.Node): string | null {
+export function loadedModule(node: TS.Node): string | null {
   let n = node;
   while (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
   if (!ts.isCallExpression(n)) return null;
@@ -38,7 +41,7 @@ export function loadedModule(node: ts.Node): string | null {
 }
 
 /** `require('m')`, `require('m').x`, `await import('m')`, `(await import('m')).x` as an initializer. */
-export function initializerModule(init: ts.Expression): { module: string; member: string | null } | null {
+export function initializerModule(init: TS.Expression): { module: string; member: string | null } | null {
   const direct = loadedModule(init);
   if (direct !== null) return { module: direct, member: null };
   if (ts.isPropertyAccessExpression(init)) {
@@ -49,13 +52,18 @@ export function initializerModule(init: ts.Expression): { module: string; member
 }
 
 /** Static imports and re-exports of the file's top level. */
-export function buildImportTable(sf: ts.SourceFile): ImportTable {
+export function buildImportTable(sf: TS.SourceFile): ImportTable {
   const bindings = new Map<string, Binding>();
   const uses: ModuleUse[] = [];
+  const byDecl = new Map<TS.Node, Binding[]>();
+  let current: Binding[] = [];
   const add = (b: Binding) => {
+    current.push(b);
     if (!bindings.has(b.local)) bindings.set(b.local, b);
   };
   for (const node of sf.statements) {
+    current = [];
+    byDecl.set(node, current);
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const module = node.moduleSpecifier.text;
       const clause = node.importClause;
@@ -89,5 +97,5 @@ export function buildImportTable(sf: ts.SourceFile): ImportTable {
       }
     }
   }
-  return { bindings, uses };
+  return { bindings, uses, bindingsOf: (node) => byDecl.get(node) ?? [] };
 }

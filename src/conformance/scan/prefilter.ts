@@ -52,7 +52,27 @@ export function containsToken(text: string, token: string): boolean {
   return false;
 }
 
+const patterns = new WeakMap<readonly string[], RegExp>();
+
+/** One regex for a token list: a single pass over the text finds every candidate occurrence. */
+function patternOf(tokens: readonly string[]): RegExp {
+  let re = patterns.get(tokens);
+  if (!re) {
+    const sorted = [...new Set(tokens)].sort((a, b) => b.length - a.length);
+    re = new RegExp(sorted.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+    patterns.set(tokens, re);
+  }
+  return re;
+}
+
 export function mayMatter(text: string, tokens: readonly string[]): boolean {
-  for (const token of tokens) if (containsToken(text, token)) return true;
+  if (tokens.length === 0) return false;
+  const re = patternOf(tokens);
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    // The longest token matched here may be glued to a word; a shorter one at the same place may not be.
+    for (const token of tokens) if (text.startsWith(token, m.index) && containsToken(text.slice(Math.max(0, m.index - 1), m.index + token.length + 1), token)) return true;
+    re.lastIndex = m.index + 1;
+  }
   return false;
 }

@@ -1,16 +1,55 @@
-// Relative module specifiers to files of the scanned repo (`./x.ts`, `./x.js` -> x.ts, `./dir` ->
-// dir/index.ts). Bare specifiers are packages: they stay names and are matched against the SDK list.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// Module specifiers to files of the scanned repo: relative ones (`./x.ts`, `./x.js` -> x.ts,
+// `./dir` -> dir/index.ts), and the aliases of tsconfig `compilerOptions.paths` (`@/lib/ai` ->
+// src/lib/ai.ts). Other bare specifiers are packages: they stay names and are matched against
+// the SDK list.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ts } from './ts.ts';
 
 const JS_TO_TS: Record<string, readonly string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] };
 
-export function createModuleResolver(extensions: readonly string[]): (fromFile: string, specifier: string) => string | null {
+/** A `paths` entry: `@/*` -> [`/abs/src/*`]. */
+export interface PathAlias {
+  readonly pattern: string;
+  readonly targets: readonly string[];
+}
+
+/**
+ * The `paths` aliases of `<root>/tsconfig.json` (following `extends` to local files), absolute.
+ * A tsconfig that cannot be read gives no aliases: the scan does not depend on it.
+ */
+export function readPathAliases(root: string): PathAlias[] {
+  const seen = new Set<string>();
+  const load = (file: string): PathAlias[] => {
+    if (seen.has(file) || !existsSync(file)) return [];
+    seen.add(file);
+    const parsed = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8'));
+    const config = parsed.config as { extends?: string | string[]; compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    if (!config) return [];
+    const dir = dirname(file);
+    const own = config.compilerOptions?.paths;
+    if (own) {
+      const base = resolve(dir, config.compilerOptions?.baseUrl ?? '.');
+      return Object.entries(own).map(([pattern, targets]) => ({ pattern, targets: targets.map((t) => resolve(base, t)) }));
+    }
+    const parents = typeof config.extends === 'string' ? [config.extends] : (config.extends ?? []);
+    for (const p of parents.filter((x) => x.startsWith('.'))) {
+      const next = load(resolve(dir, p.endsWith('.json') ? p : `${p}.json`));
+      if (next.length > 0) return next;
+    }
+    return [];
+  };
+  try {
+    return load(join(root, 'tsconfig.json'));
+  } catch {
+    return [];
+  }
+}
+
+export function createModuleResolver(extensions: readonly string[], aliases: readonly PathAlias[] = []): (fromFile: string, specifier: string) => string | null {
   const cache = new Map<string, string | null>();
   const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
-  return (fromFile, specifier) => {
-    if (!specifier.startsWith('.')) return null;
-    const base = resolve(dirname(fromFile), specifier);
+  const toFile = (base: string): string | null => {
     const cached = cache.get(base);
     if (cached !== undefined) return cached;
     const candidates = [base];
@@ -21,6 +60,21 @@ export function createModuleResolver(extensions: readonly string[]): (fromFile: 
     const found = candidates.find(isFile) ?? null;
     cache.set(base, found);
     return found;
+  };
+  return (fromFile, specifier) => {
+    if (specifier.startsWith('.')) return toFile(resolve(dirname(fromFile), specifier));
+    for (const a of aliases) {
+      const star = a.pattern.indexOf('*');
+      const prefix = star === -1 ? a.pattern : a.pattern.slice(0, star);
+      const suffix = star === -1 ? '' : a.pattern.slice(star + 1);
+      if (star === -1 ? specifier !== a.pattern : !(specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length)) continue;
+      const middle = star === -1 ? '' : specifier.slice(prefix.length, specifier.length - suffix.length);
+      for (const t of a.targets) {
+        const hit = toFile(t.replace('*', middle));
+        if (hit !== null) return hit;
+      }
+    }
+    return null;
   };
 }
 

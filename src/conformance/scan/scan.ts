@@ -2,16 +2,18 @@
 // it is exported under, prefilter the files by token, analyse the rest on their syntax trees,
 // and give every finding a key without line numbers.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ts } from 'ts-morph';
+import { ts as tsApi } from './ts.ts';
+import type { Target } from './callee.ts';
 import type { ResolvedHarnessConfig } from '../config/load.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { analyzeFiles, type AnalyzeJob, type AnalyzeOutput, type FileFinding } from './analyze-files.ts';
 import type { FindingKind } from './analyze.ts';
-import { listSourceFiles } from './files.ts';
+import { listRepoFiles } from './gitignore.ts';
 import { parseFile } from './parse.ts';
 import { mayMatter, prefilterTokens } from './prefilter.ts';
-import { createModuleResolver } from './resolve-module.ts';
+import { createModuleResolver, readPathAliases } from './resolve-module.ts';
 import { findTransportDecls, ownExports, reExports, transportTokens, type TransportDecl } from './transport.ts';
 
 export interface Finding extends FileFinding {
@@ -31,11 +33,13 @@ export interface ScanResult {
 export interface ScanOptions {
   /** Skip files without a relevant token before parsing. Off only to measure what it saves. @default true */
   readonly prefilter?: boolean;
+  /** The files to scan (relative paths), when the caller listed them (`orch scan` honours .gitignore). */
+  readonly files?: readonly string[];
 }
 
 export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {}): ScanResult {
   const root = config.root;
-  const files = listSourceFiles(root, config);
+  const files = options.files ? [...options.files] : listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
   const problems: Diagnostic[] = [];
   if (files.length === 0) {
     problems.push(diagnostic('orch.conformance.json', 1, 1, 'no-files-scanned', `no source file found under ${config.sources.join(', ')} with extensions ${config.extensions.join(' ')}`));
@@ -48,7 +52,8 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
     if (!sf) trees.set(f, (sf = parseFile(f, text(f), withJsDoc)));
     return sf;
   };
-  const resolve = createModuleResolver(config.extensions);
+  const aliases = readPathAliases(root);
+  const resolve = createModuleResolver(config.extensions, aliases);
   const abs = (f: string) => join(root, f);
 
   // 1. The transport: tagged functions, or the one the config names.
@@ -91,9 +96,79 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
     extensions: config.extensions,
     transport,
     exporters: [...exporters].map(([a, names]) => [a, [...names]] as const),
+    aliases,
+    collectExports: true,
   };
-  const output: AnalyzeOutput = analyzeFiles(job, { text, tree: (f) => trees.get(f) });
-  return { filesScanned: files.length, filesParsed: selected.length, transport, findings: withKeys(output.findings), problems: [...problems, ...output.problems] };
+  const source = { text, tree: (f: string) => trees.get(f) };
+  let output: AnalyzeOutput = analyzeFiles(job, source);
+  let parsed = new Set(selected);
+
+  // 4. Files that import an SDK client another module makes (`import { openai } from '@/lib/ai'`):
+  //    analysed again knowing what those modules export.
+  if (output.handles.size > 0) {
+    propagateReExports(files, text, tree, abs, resolve, output.handles);
+    const tokens = handleTokens(output.handles);
+    const again = files.filter((f) => mayMatter(text(f), tokens));
+    const second = analyzeFiles({ ...job, files: again, handles: output.handles, collectExports: false }, source);
+    const redone = new Set(again);
+    output = {
+      findings: [...output.findings.filter((f) => !redone.has(f.file)), ...second.findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column)),
+      problems: [...output.problems.filter((p) => !redone.has(p.file)), ...second.problems],
+      handles: output.handles,
+    };
+    parsed = new Set([...parsed, ...again]);
+  }
+  return { filesScanned: files.length, filesParsed: parsed.size, transport, findings: withKeys(output.findings), problems: [...problems, ...output.problems] };
+}
+
+/** Barrels: `export { openai } from './openai'` and `export * from './x'` pass handles on, to a fixpoint. */
+function propagateReExports(
+  files: readonly string[],
+  text: (f: string) => string,
+  tree: (f: string) => ts.SourceFile,
+  abs: (f: string) => string,
+  resolve: (from: string, spec: string) => string | null,
+  handles: Map<string, Map<string, Target[]>>,
+): void {
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    const tokens = handleTokens(handles);
+    for (const f of files) {
+      if (!/\bexport\b[^;]*\bfrom\b/.test(text(f)) || !mayMatter(text(f), tokens)) continue;
+      const mine = handles.get(abs(f)) ?? new Map<string, Target[]>();
+      const before = mine.size;
+      for (const stmt of tree(f).statements) {
+        if (!tsApi.isExportDeclaration(stmt) || stmt.isTypeOnly || !stmt.moduleSpecifier || !tsApi.isStringLiteral(stmt.moduleSpecifier)) continue;
+        const target = resolve(abs(f), stmt.moduleSpecifier.text);
+        const theirs = target === null ? undefined : handles.get(target);
+        if (!theirs) continue;
+        const clause = stmt.exportClause;
+        if (!clause) {
+          for (const [n, t] of theirs) if (n !== 'default' && !mine.has(n)) mine.set(n, t);
+        } else if (tsApi.isNamedExports(clause)) {
+          for (const el of clause.elements) {
+            const t = theirs.get((el.propertyName ?? el.name).text);
+            if (t && !mine.has(el.name.text)) mine.set(el.name.text, t);
+          }
+        }
+      }
+      if (mine.size > before) {
+        handles.set(abs(f), mine);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+/** Names a file importing an exported SDK handle must contain: the names, and the modules' base names. */
+function handleTokens(handles: ReadonlyMap<string, ReadonlyMap<string, unknown>>): string[] {
+  const tokens = new Set<string>();
+  for (const [abs, names] of handles) {
+    tokens.add(basename(abs).replace(/\.[cm]?[jt]sx?$/, ''));
+    for (const n of names.keys()) if (n !== 'default') tokens.add(n);
+  }
+  return [...tokens].filter((t) => t !== 'index');
 }
 
 function withKeys(findings: readonly FileFinding[]): Finding[] {

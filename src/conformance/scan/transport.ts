@@ -2,7 +2,8 @@
 // one the config names) and every name other modules can import it under (re-exports followed
 // to a fixpoint), so call-sites are found through aliases, barrels and namespaces.
 import { basename } from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 import { buildImportTable } from './imports.ts';
 
 export interface TransportDecl {
@@ -12,19 +13,19 @@ export interface TransportDecl {
   readonly line: number;
 }
 
-function hasTag(node: ts.Node, tag: string): boolean {
+function hasTag(node: TS.Node, tag: string): boolean {
   return ts.getJSDocTags(node).some((t) => t.tagName.text === tag);
 }
 
-function isFunctionInit(e: ts.Expression | undefined): boolean {
+function isFunctionInit(e: TS.Expression | undefined): boolean {
   return e !== undefined && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
 }
 
 /** Top-level functions (declarations, or consts holding a function) marked with `@tag`, or named `only`. */
-export function findTransportDecls(sf: ts.SourceFile, file: string, tag: string, only?: string): TransportDecl[] {
+export function findTransportDecls(sf: TS.SourceFile, file: string, tag: string, only?: string): TransportDecl[] {
   const out: TransportDecl[] = [];
-  const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
-  const wanted = (n: ts.Node, name: string) => (only === undefined ? hasTag(n, tag) : name === only);
+  const line = (n: TS.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+  const wanted = (n: TS.Node, name: string) => (only === undefined ? hasTag(n, tag) : name === only);
   for (const stmt of sf.statements) {
     if (ts.isFunctionDeclaration(stmt) && stmt.name && wanted(stmt, stmt.name.text)) {
       out.push({ file, name: stmt.name.text, line: line(stmt) });
@@ -39,10 +40,10 @@ export function findTransportDecls(sf: ts.SourceFile, file: string, tag: string,
   return out;
 }
 
-const hasModifier = (n: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
+const hasModifier = (n: TS.Node, kind: TS.SyntaxKind) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === kind);
 
 /** The names the declaring file exports the transport under (`spawnAgent`, `default`, aliases). */
-export function ownExports(sf: ts.SourceFile, name: string): Set<string> {
+export function ownExports(sf: TS.SourceFile, name: string): Set<string> {
   const names = new Set<string>();
   for (const stmt of sf.statements) {
     const declares =
@@ -63,9 +64,9 @@ export type Resolve = (fromAbs: string, specifier: string) => string | null;
  * Names a module re-exports the transport under, given what the modules it imports export
  * (`exporters`: absolute path -> names, dotted for namespaces: `llm.spawnAgent`).
  */
-export function reExports(sf: ts.SourceFile, abs: string, exporters: ReadonlyMap<string, ReadonlySet<string>>, resolve: Resolve): Set<string> {
+export function reExports(sf: TS.SourceFile, abs: string, exporters: ReadonlyMap<string, ReadonlySet<string>>, resolve: Resolve): Set<string> {
   const names = new Set<string>();
-  const from = (spec: ts.Expression | undefined) => (spec && ts.isStringLiteral(spec) ? resolve(abs, spec.text) : null);
+  const from = (spec: TS.Expression | undefined) => (spec && ts.isStringLiteral(spec) ? resolve(abs, spec.text) : null);
   const table = buildImportTable(sf);
   for (const stmt of sf.statements) {
     if (!ts.isExportDeclaration(stmt) || stmt.isTypeOnly) continue;

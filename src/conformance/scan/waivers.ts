@@ -1,7 +1,8 @@
 // Inline waivers: `// orch-inventory-ignore: <reason>` on the line of an unresolved finding or on
 // the line above its statement. Comments are read from the parse tree's trivia, so the tag inside
 // a string or a template never counts.
-import { ts } from 'ts-morph';
+import type { ts as TS } from 'ts-morph';
+import { ts } from './ts.ts';
 import { WAIVER_TAG } from '../config/defaults.ts';
 
 export interface Waiver {
@@ -20,12 +21,12 @@ function commentBody(raw: string): string {
     .trim();
 }
 
-export function collectWaivers(sf: ts.SourceFile): Waiver[] {
+export function collectWaivers(sf: TS.SourceFile): Waiver[] {
   const text = sf.text;
   if (!text.includes(WAIVER_TAG)) return [];
-  const ranges = new Map<number, ts.CommentRange>();
-  const take = (list: ts.CommentRange[] | undefined) => list?.forEach((r) => ranges.set(r.pos, r));
-  const visit = (node: ts.Node): void => {
+  const ranges = new Map<number, TS.CommentRange>();
+  const take = (list: TS.CommentRange[] | undefined) => list?.forEach((r) => ranges.set(r.pos, r));
+  const visit = (node: TS.Node): void => {
     take(ts.getLeadingCommentRanges(text, node.pos));
     take(ts.getTrailingCommentRanges(text, node.end));
     take(ts.getLeadingCommentRanges(text, node.end));

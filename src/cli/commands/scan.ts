@@ -1,0 +1,49 @@
+// `orch scan [DIR] [--json | --sarif] [--baseline FILE] [--write-baseline FILE]`: the LLM
+// call-site scan of any JS/TS repo, no orch config needed (docs/conformance.md).
+// Exit 0 clean (or every finding in the baseline), 1 when a finding is not in the baseline, 2 bad input.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderScanJson, renderScanText, toScanSarif } from '../../conformance/scan/render.ts';
+import { newFindings, scanDirectory } from '../../conformance/scan/standalone.ts';
+import { InvalidInputError } from '../../errors.ts';
+import { EXIT, ExitSignal } from '../exit.ts';
+
+interface ScanFlags {
+  json?: boolean;
+  sarif?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+function orchVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('scan a JS/TS repo for LLM call-sites (SDK calls, agent CLI spawns, LLM API requests); no orch config needed')
+    .argument('[dir]', 'the repo to scan (its .gitignore and tsconfig paths are honoured)', '.')
+    .option('--json', 'print one JSON object: { findings, files, parsed, ms }')
+    .option('--sarif', 'print SARIF 2.1.0')
+    .option('--baseline <file>', 'fail only on findings whose id is not in this baseline')
+    .option('--write-baseline <file>', 'write every current finding to this baseline and exit 0')
+    .action(async (dir: string, flags: ScanFlags) => {
+      if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
+      if (flags.baseline && flags.writeBaseline) throw new InvalidInputError('--baseline and --write-baseline cannot be used together: write the baseline first, then scan against it');
+      // The baseline module (and zod) loads only when a baseline is used.
+      const baselines = flags.baseline || flags.writeBaseline ? await import('../../conformance/scan/baseline.ts') : null;
+      const baseline = flags.baseline && baselines ? baselines.readBaseline(flags.baseline) : null;
+      const scan = await scanDirectory(dir);
+      if (flags.writeBaseline && baselines) {
+        baselines.writeBaseline(flags.writeBaseline, scan.findings);
+        process.stderr.write(`orch scan: wrote ${flags.writeBaseline} (${newFindings(scan.findings, null).length} findings)\n`);
+        throw new ExitSignal(EXIT.ok);
+      }
+      const failing = new Set(newFindings(scan.findings, baseline ? new Set(baseline.findings.map((f) => f.id)) : null));
+      const out = flags.sarif ? `${JSON.stringify(toScanSarif(scan, failing, baseline !== null, orchVersion()), null, 2)}\n` : flags.json ? renderScanJson(scan) : renderScanText(scan, failing, baseline !== null);
+      process.stdout.write(out);
+      throw new ExitSignal(failing.size === 0 ? EXIT.ok : EXIT.fault);
+    });
+}
