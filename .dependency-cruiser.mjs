@@ -50,8 +50,8 @@ export const LAYERS = Object.freeze([
   },
   {
     name: 'services',
-    paths: ['^src/worker/', '^src/http/', '^src/stage/', '^src/demo/'],
-    holds: 'long-running and one-shot entry points: the worker loop, GET /queue, orch stage, the demo',
+    paths: ['^src/worker/', '^src/views/', '^src/http/', '^src/stage/', '^src/demo/'],
+    holds: 'long-running and one-shot entry points: the worker loop, GET /queue and the live page, orch stage, the demo; the task views they and the CLI share',
   },
   {
     name: 'cli',

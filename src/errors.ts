@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STAGING_FAILED: 'ORCH_STAGING_FAILED',
   /** A registry the conformance harness derives a block from cannot be loaded or has the wrong shape. */
   SOURCE_UNAVAILABLE: 'ORCH_SOURCE_UNAVAILABLE',
+  /** The machine orch runs on is not usable: ORCH_HOME not writable, a store that is not one, a .env that is a folder. */
+  ENVIRONMENT: 'ORCH_ENVIRONMENT',
   INTERNAL: 'ORCH_INTERNAL',
 } as const;
 
@@ -41,8 +43,9 @@ export class OrchError extends Error {
 /** A configuration value failed validation: names the key, the value and what is allowed. */
 export class ConfigError extends OrchError {
   readonly key: string;
-  constructor(key: string, value: unknown, allowed: string, options: { cause?: unknown } = {}) {
-    super(ERROR_CODES.CONFIG_INVALID, `${key}=${JSON.stringify(value)} is invalid: ${allowed}`, options);
+  /** `options.message` replaces the usual `KEY=value is invalid: allowed` (an unknown key, several problems). */
+  constructor(key: string, value: unknown, allowed: string, options: { cause?: unknown; message?: string } = {}) {
+    super(ERROR_CODES.CONFIG_INVALID, options.message ?? `${key}=${JSON.stringify(value)} is invalid: ${allowed}`, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'ConfigError';
     this.key = key;
   }
@@ -84,6 +87,17 @@ export class VersionConflictError extends OrchError {
   constructor(readonly taskId: number, readonly version: number) {
     super(ERROR_CODES.VERSION_CONFLICT, `task ${taskId} changed while it was being evaluated (expected version ${version}); nothing was written`, { retryable: true });
     this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * The environment is at fault, not the input or the code: the message names the path or key and
+ * the cause in one line (`ORCH_HOME=/x/y is not writable (EACCES)`). The CLI exits 2.
+ */
+export class EnvironmentError extends OrchError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(ERROR_CODES.ENVIRONMENT, message, options);
+    this.name = 'EnvironmentError';
   }
 }
 

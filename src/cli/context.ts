@@ -2,12 +2,12 @@
 import { loadConfig } from '../config/load.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { AdvanceDeps } from '../pipeline/advance.ts';
-import { openStore } from '../store/db.ts';
+import { openStore, type OpenStoreOptions } from '../store/db.ts';
 
 /** Load config (env + .env), open the store, run `fn`, close the store whatever happens. */
-export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>): Promise<T> {
+export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>, options: OpenStoreOptions = {}): Promise<T> {
   const config = loadConfig();
-  const store = await openStore(config);
+  const store = await openStore(config, options);
   try {
     return await fn({ store, config });
   } finally {
@@ -15,10 +15,10 @@ export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>): Promi
   }
 }
 
-/** A task id argument: a positive whole number, or a usage error saying so. */
-export function parseTaskId(raw: string): number {
+/** A task (or other row) id argument: a positive whole number, or a usage error saying so. */
+export function parseTaskId(raw: string, what = 'task id'): number {
   const id = /^[0-9]+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError(`task id must be a positive whole number, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError(`${what} must be a positive whole number, got ${JSON.stringify(raw)}`);
   return id;
 }
 

@@ -34,13 +34,25 @@ const USAGE_CODES = new Set<string>([
   ERROR_CODES.ILLEGAL_TRANSITION,
   ERROR_CODES.UNKNOWN_STAGE,
   ERROR_CODES.TASK_STATE,
+  // The environment: ORCH_HOME, the store, .env. Nothing was written; fix the machine and rerun.
+  ERROR_CODES.ENVIRONMENT,
+  ERROR_CODES.STORE_FAILED,
 ]);
 
+/** ORCH_DEBUG=1 (or true/yes/on) adds the stack under the one line; read raw, config may be what failed. */
+export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test((env.ORCH_DEBUG ?? '').trim());
+}
+
 /** One line for stderr and the exit code for any error that reaches the CLI's main. */
-export function describeFailure(error: unknown): { line: string; exitCode: number } {
+export function describeFailure(error: unknown, debug = debugEnabled()): { line: string; exitCode: number } {
+  const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
   if (isOrchError(error)) {
-    return { line: `orch: ${error.message}`, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.fault };
+    // A message of several lines (every bad config key) gets the prefix on each line.
+    const line = error.message.split('\n').map((l) => `orch: ${l}`).join('\n');
+    return { line: `${line}${stack}`, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.fault };
   }
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { line: `orch: internal error: ${message}`, exitCode: EXIT.fault };
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = debug ? '' : ' (ORCH_DEBUG=1 shows the stack)';
+  return { line: `orch: internal error: ${message.split('\n')[0]}${hint}${stack}`, exitCode: EXIT.fault };
 }

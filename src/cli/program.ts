@@ -1,4 +1,5 @@
 // The commander program: each command lives in commands/<name>.ts and registers itself here.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeFailure, ExitSignal, EXIT } from './exit.ts';
 
@@ -19,7 +20,15 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = Object.freez
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   stage: async () => (await import('./commands/stage.ts')).registerStage,
   roadmap: async () => (await import('./commands/roadmap.ts')).registerRoadmap,
+  alerts: async () => (await import('./commands/alerts.ts')).registerAlerts,
+  doctor: async () => (await import('./commands/doctor.ts')).registerDoctor,
 });
+
+/** orch's version, from package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 /** The program with the command `argv` names, or with every command (help, unknown names). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
@@ -28,8 +37,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride()
     // Commander's own usage errors get the same one-line `orch: ...` shape as ours.
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'orch: ')) })
-    .showHelpAfterError(false);
-  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+    .showHelpAfterError(false)
+    .version(packageVersion(), '-V, --version', "print orch's version");
+  // --version needs no command module at all; help and unknown names need every one.
+  const version = argv[0] === '--version' || argv[0] === '-V';
+  const named = version ? [] : argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   const registers = await Promise.all(named.map((name) => (COMMANDS[name] as () => Promise<Register>)()));
   for (const register of registers) register(program);
   return program;

@@ -13,10 +13,10 @@ export interface RunningServer {
 }
 
 /** Validate options (the token rule first, before anything is opened), then listen. */
-export async function startServer(config: Config, options: ServeOptions = {}, log: LogSettings = { level: 'info' }): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServeOptions = {}, log: LogSettings = { level: 'info' }, live: { liveIntervalMs?: number } = {}): Promise<RunningServer> {
   const resolved = resolveServeOptions(config, options);
   const store = await openReadOnlyStore(config);
-  const app = buildServer({ store, config, options: resolved, log });
+  const app = buildServer({ store, config, options: resolved, log, ...live });
   try {
     await app.listen({ host: resolved.host, port: resolved.port });
   } catch (error) {

@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.ts';
 import { artifactPath } from '../pipeline/paths.ts';
 import type { RoleDef } from '../pipeline/stages.ts';
 import { verdictKey } from '../pipeline/verdict-keys.ts';
+import { findProgram } from '../proc/find-program.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
 import { checkBudget } from './budget.ts';
 import { buildPrompt, readRoleCard } from './prompt.ts';
@@ -56,6 +57,33 @@ export function agentRunFields(result: RunResult, timeoutS: number): RunResultFi
     case 'spawn-error':
       return { ...base, status: 'failed', reason: `agent could not start (ORCH_AGENT_CMD ${JSON.stringify(result.command[0])}): ${result.error?.code ?? ''} ${result.error?.message ?? ''}`.trim() };
   }
+}
+
+/** The kind of the one alert raised while ORCH_AGENT_CMD's program cannot be found. */
+export const AGENT_NOT_FOUND_ALERT = 'agent-command-not-found';
+
+/**
+ * ORCH_AGENT_CMD's program is not installed (or not on PATH): no agent can run on this machine,
+ * which is no fault of the job. It waits ORCH_AGENT_NOT_FOUND_DEFER_S with its attempt unspent,
+ * and one alert (per program) tells the operator.
+ */
+export function agentNotFound(config: Pick<RunContext['config'], 'ORCH_AGENT_NOT_FOUND_DEFER_S'>, program: string, now: Date = new Date()): RunResultFields {
+  const reason = `agent command not found: ${program}`;
+  return {
+    status: 'deferred',
+    reason,
+    exitCode: null,
+    notBefore: new Date(now.getTime() + Math.round(config.ORCH_AGENT_NOT_FOUND_DEFER_S * 1000)).toISOString(),
+    alerts: [
+      {
+        kind: AGENT_NOT_FOUND_ALERT,
+        dedupeKey: `${AGENT_NOT_FOUND_ALERT}:${program}`,
+        message: `${reason} (ORCH_AGENT_CMD): jobs wait ${config.ORCH_AGENT_NOT_FOUND_DEFER_S} s and try again; install it or fix ORCH_AGENT_CMD, then \`orch alerts resolve ID\``,
+        detail: { program },
+      },
+    ],
+    detail: { outcome: 'agent-not-found', program },
+  };
 }
 
 /** orch's own configuration is not the agent's business; an agent working on orch must not inherit it. */
@@ -113,6 +141,7 @@ export async function spawnAgent(ctx: RunContext, role: RoleDef): Promise<RunRes
     earlierArtifacts: earlierArtifacts(ctx.taskDir),
   });
   const [file, ...args] = config.ORCH_AGENT_CMD;
+  if (findProgram(file as string, { cwd: ctx.worktree, path: ctx.proc.env.PATH ?? process.env.PATH }) === null) return agentNotFound(config, file as string);
   const result = await runInGroup({
     file: file as string,
     args,

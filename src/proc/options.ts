@@ -47,6 +47,10 @@ export interface SpawnInfo {
   /** /proc start time of the root (0 without /proc): (pid, startTime) names the process for good. */
   readonly startTime: number;
   readonly runId: string;
+  /** Where its stdout goes (null when not logged to a file). */
+  readonly logPath?: string | null;
+  /** The program and its arguments, joined with spaces, for progress lines. */
+  readonly command?: string;
 }
 
 export interface ResolvedRunOptions {

@@ -48,6 +48,13 @@ export async function runInGroup(
   try {
     opts = normalizeRunOptions(raw);
     if (opts.stdio === 'log') logs = openLogs(logPathsFor(opts, `${stamp(started)}-${marker.runId}`));
+    // Whoever watches the spawn (progress heartbeats) also learns the command and where its output goes.
+    const watch = opts.onSpawn;
+    if (watch !== null) {
+      const logPath = logs?.stdout.path ?? null;
+      const command = [opts.file, ...opts.args].join(' ');
+      opts = { ...opts, onSpawn: (info) => watch({ ...info, logPath, command }) };
+    }
     core = opts.treeKill ? await runTree(opts, marker, logs) : await runPlain(opts, marker, logs);
   } catch (error) {
     logs?.close();

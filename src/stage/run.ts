@@ -141,7 +141,7 @@ async function runStagingJob(deps: { store: Store; config: Config }, job: Job, i
   const claimed = await claimJobById(deps.store.db, job.id, { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
   if (!claimed) throw new OrchError(ERROR_CODES.VERSION_CONFLICT, `job ${job.id} was claimed by a worker first; it runs there (\`orch task show ${job.task_id}\`)`, { retryable: true });
   io.progress.busy(`running the staging suite, then the merge gate (job ${job.id}${job.infra_attempts > 0 ? `, infra attempt ${job.infra_attempts + 1}` : ''})`);
-  const end = await runJob({ store: deps.store, config: deps.config, owner, leaseMs, stop: io.signal }, claimed);
+  const end = await runJob({ store: deps.store, config: deps.config, owner, leaseMs, stop: io.signal, onSpawn: (info) => io.progress.spawned(info) }, claimed);
   if (end.kind === 'released') throw new OrchError(ERROR_CODES.INTERNAL, `stopped: job ${job.id} was given back to the queue (${end.reason})`, { retryable: true });
   // lease-lost: the reaper took the job meanwhile; the store says what happened.
   if (end.kind === 'error') throw new OrchError(ERROR_CODES.INTERNAL, `job ${job.id}: ${end.error}`, { retryable: true });

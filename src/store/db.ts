@@ -3,15 +3,15 @@
 // - PostgreSQL (`pg` pool), selected by ORCH_DATABASE_URL=postgres://...: workers on many machines.
 // Where the engines must differ (the claim's row locks, the merge lock, the id column type) the
 // code asks `store.dialect`; everything else is one code path.
-import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/keys.ts';
-import { ConfigError, ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
+import { ConfigError, EnvironmentError, ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { protectHome } from '../git/exclude.ts';
+import { ensureWritableDir, sqliteFault } from './faults.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 
@@ -93,16 +93,45 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Open a SQLite file, creating its folder, and migrate it to the newest schema. */
-export async function openSqliteStore(path: string): Promise<SqliteStore> {
-  mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db, 'sqlite');
-  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+/** How much of the store to verify on open: nothing, PRAGMA quick_check (workers, serve), or the full integrity_check (orch doctor). */
+export type StoreCheck = 'none' | 'quick' | 'full';
+
+export interface SqliteStoreOptions {
+  /** @default 'none' */
+  readonly check?: StoreCheck;
+  /** How messages name the folder, e.g. `ORCH_HOME=.orch`. @default the folder's path */
+  readonly dirLabel?: string;
+}
+
+/**
+ * Run PRAGMA quick_check / integrity_check; a store that fails is refused before anything is written.
+ * @throws EnvironmentError naming the file and the first problem found
+ */
+export function checkSqlite(sqlite: SQLite.Database, path: string, check: StoreCheck): void {
+  if (check === 'none') return;
+  const pragma = check === 'full' ? 'integrity_check' : 'quick_check';
+  const rows = sqlite.pragma(`${pragma}(5)`) as Array<Record<string, string>>;
+  const problems = rows.map((r) => Object.values(r)[0] ?? '').filter((v) => v !== 'ok');
+  if (problems.length > 0) throw new EnvironmentError(`${path} is corrupt (${pragma}: ${problems.join('; ')}); nothing was written, restore a backup`);
+}
+
+/** Open a SQLite file, creating its folder, check it if asked, and migrate it to the newest schema. */
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  ensureWritableDir(dirname(path), options.dirLabel ?? dirname(path));
+  let sqlite: SQLite.Database | null = null;
+  try {
+    sqlite = new SQLite(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    checkSqlite(sqlite, path, options.check ?? 'none');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrateToLatest(db, 'sqlite');
+    return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+  } catch (error) {
+    if (sqlite?.open) sqlite.close();
+    throw sqliteFault(path, error) ?? error;
+  }
 }
 
 export interface PostgresStoreOptions {
@@ -171,12 +200,22 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
 function ignoreSessionError(): void {}
 
+export interface OpenStoreOptions {
+  /** @default 'none'; workers and serve ask for 'quick', orch doctor for 'full' */
+  readonly check?: StoreCheck;
+}
+
 /** The store ORCH_DATABASE_URL names (SQLite by default), migrated to the newest schema. */
-export async function openStore(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>): Promise<Store> {
+export async function openStore(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>, options: OpenStoreOptions = {}): Promise<Store> {
   const target = storeTarget(config);
-  const store = target.dialect === 'postgres' ? await openPostgresStore(target.url) : await openSqliteStore(target.path);
+  const store = target.dialect === 'postgres' ? await openPostgresStore(target.url) : await openSqliteStore(target.path, { check: options.check ?? 'none', dirLabel: storeDirLabel(config) });
   // ORCH_HOME inside a git work tree must never be committed by an agent's `git add -A`.
   const note = await protectHome(config.ORCH_HOME).catch(() => null);
   if (note !== null) process.stderr.write(`orch: ${note}\n`);
   return store;
+}
+
+/** How messages name the SQLite file's folder: the key it comes from and its value. */
+export function storeDirLabel(config: Pick<Config, 'ORCH_HOME' | 'ORCH_DATABASE_URL'>): string {
+  return config.ORCH_DATABASE_URL === '' ? `ORCH_HOME=${config.ORCH_HOME}` : `the folder of ORCH_DATABASE_URL=${config.ORCH_DATABASE_URL}`;
 }

@@ -13,6 +13,7 @@ import { resolveWorkerOptions, type ResolvedWorkerOptions, type WorkerOptions } 
 import { reap } from './reaper.ts';
 import { runJob, type JobEnd } from './run-job.ts';
 import { sweepStalled } from './sweep.ts';
+import { formatElapsed, stillRunning } from '../util/still-running.ts';
 
 export interface WorkerDeps {
   readonly store: Store;
@@ -26,6 +27,8 @@ export interface WorkerSummary {
   readonly failed: number;
   /** Jobs that ended deferred (an infra fault: they run again after not_before). */
   readonly deferred: number;
+  /** Of those, jobs deferred because ORCH_AGENT_CMD's program was not found. */
+  readonly agentNotFound: number;
   readonly released: number;
   readonly leaseLost: number;
   readonly errors: number;
@@ -35,11 +38,18 @@ export interface WorkerSummary {
   readonly waiting: readonly Waiting[];
 }
 
+/** `950` -> `950 ms`, `41234` -> `41.2 s`, then `2m30s`. */
+function formatElapsedMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatElapsed(ms);
+}
+
 function describe(job: Job, end: JobEnd): string {
   const head = `job ${job.id} ${job.agent} (task ${job.task_id}, ${job.stage})`;
   if (end.kind !== 'finished') return `${head}: ${end.kind}: ${'reason' in end ? end.reason : end.error}`;
   const { report, finish } = end.result;
-  const base = `${head}: ${report.agent} (${report.transport}) ${report.status} in ${report.durationMs} ms: ${report.reason}`;
+  const base = `${head}: ${report.agent} (${report.transport}) ${report.status} in ${formatElapsedMs(report.durationMs)}: ${report.reason}`;
   if (finish.kind !== 'recorded') return `${base}; lease lost, nothing recorded`;
   if (finish.failure) return `${base}; ${finish.failure.kind === 'retry' ? `retry queued as job ${finish.failure.jobId}` : finish.failure.kind === 'blocked' ? 'task blocked' : 'no retry'}`;
   if (finish.advance) return `${base}; gate: ${finish.advance.outcome} ${finish.advance.from} -> ${finish.advance.to}`;
@@ -73,7 +83,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
   const opts = resolveWorkerOptions(options, deps.config);
   const self = newWorkerId();
   const active = new Map<number, Promise<void>>();
-  const counts = { jobs: 0, succeeded: 0, failed: 0, deferred: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
+  const counts = { jobs: 0, succeeded: 0, failed: 0, deferred: 0, agentNotFound: 0, released: 0, leaseLost: 0, errors: 0, reaped: 0 };
   let wake = deferred();
   const poke = () => wake.resolve();
   opts.signal.addEventListener('abort', poke, { once: true });
@@ -84,11 +94,17 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
 
   const start = (job: Job) => {
     counts.jobs++;
-    const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal }, job).then((end) => {
+    opts.log(`job ${job.id} claimed: task ${job.task_id}, ${job.stage}, ${job.agent}, attempt ${job.attempt}`);
+    const beat = stillRunning({ label: `job ${job.id} ${job.agent} (task ${job.task_id}, ${job.stage})`, write: opts.log, intervalMs: opts.heartbeatMs });
+    const run = runJob({ ...deps, owner: self, leaseMs: opts.leaseMs, stop: opts.signal, onSpawn: (info) => beat.spawned(info) }, job).then((end) => {
+      beat.stop();
       if (end.kind === 'finished') {
         const state = end.result.finish.kind === 'recorded' ? end.result.finish.state : null;
         if (state === 'succeeded') counts.succeeded++;
-        else if (state === 'deferred') counts.deferred++;
+        else if (state === 'deferred') {
+          counts.deferred++;
+          if (end.result.report.detail?.outcome === 'agent-not-found') counts.agentNotFound++;
+        }
         else counts.failed++;
       }
       else if (end.kind === 'not-run') counts.failed++;
@@ -98,6 +114,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions = {}): 
       opts.log(describe(job, end));
     });
     active.set(job.id, run.finally(() => {
+      beat.stop();
       active.delete(job.id);
       poke();
     }));

@@ -1,6 +1,7 @@
 // Options of one worker run, normalised once into a frozen object; durations come from config.
 import type { Config } from '../config/keys.ts';
 import { InvalidInputError } from '../errors.ts';
+import { HEARTBEAT_MS } from '../util/still-running.ts';
 
 export interface WorkerOptions {
   /** Jobs run at once (of different tasks). @default 1 */
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** One line per event (claims, ends, reaps). @default nothing */
   log?: (line: string) => void;
+  /** A `still running` line per running job this often. @default HEARTBEAT_MS (30 s) */
+  heartbeatMs?: number;
 }
 
 export interface ResolvedWorkerOptions {
@@ -24,6 +27,7 @@ export interface ResolvedWorkerOptions {
   readonly idleHorizonMs: number;
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
+  readonly heartbeatMs: number;
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly reaperIntervalMs: number;
@@ -45,6 +49,7 @@ export function resolveWorkerOptions(options: WorkerOptions, config: Config): Re
     idleHorizonMs,
     signal: options.signal ?? new AbortController().signal,
     log: options.log ?? (() => undefined),
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
     leaseMs: Math.round(config.ORCH_WORKER_LEASE_S * 1000),
     pollMs: Math.round(config.ORCH_WORKER_POLL_S * 1000),
     reaperIntervalMs: Math.round(config.ORCH_REAPER_INTERVAL_S * 1000),

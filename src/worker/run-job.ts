@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.ts';
 import { failWithoutRun } from '../launcher/finish.ts';
 import { parseDetail } from '../util/json.ts';
 import { launchJob, type LaunchResult } from '../launcher/launch.ts';
+import type { SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { recordJobRun, releaseJob } from '../store/repos/jobs.ts';
 import type { Job } from '../store/schema.ts';
@@ -27,6 +28,8 @@ export interface RunJobDeps {
   readonly leaseMs: number;
   /** Aborted when the worker stops. */
   readonly stop: AbortSignal;
+  /** Told when a process of the job starts (with its command and log): progress heartbeats. */
+  readonly onSpawn?: (info: SpawnInfo) => void;
 }
 
 export async function runJob(deps: RunJobDeps, job: Job): Promise<JobEnd> {
@@ -51,8 +54,9 @@ export async function runJob(deps: RunJobDeps, job: Job): Promise<JobEnd> {
         signal: controller.signal,
         marker: { [marker.name]: marker.value },
         onSpawn: (info) => {
-          detail = { ...detail, run: { pid: info.pid, startTime: info.startTime, runId: info.runId, at: nowIso() } };
+          detail = { ...detail, run: { pid: info.pid, startTime: info.startTime, runId: info.runId, at: nowIso(), ...(info.logPath ? { logPath: info.logPath } : {}) } };
           void recordJobRun(store.db, job.id, owner, info.pid, detail).catch(() => undefined);
+          deps.onSpawn?.(info);
         },
       },
       job,

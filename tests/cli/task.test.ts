@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type Store } from '../../src/store/db.ts';
 import type { Database } from '../../src/store/schema.ts';
@@ -99,8 +99,10 @@ describe('orch task list / show', () => {
     expect((await cli(['task', 'list'], env)).stdout).toBe('no tasks yet: `orch task add --repo DIR --branch B --title T` adds one\n');
     await add();
     const table = await cli(['task', 'list'], env);
+    const name = basename(repo.dir);
+    const pad = ' '.repeat(name.length - 'REPO'.length);
     expect(table.stdout).toBe(
-      ['ID  STAGE     STATE   BRANCH          BASE  TITLE', `1   analysis  active  ${repo.branch}  main  Add greeting`, ''].join('\n'),
+      [`ID  REPO${pad}  STAGE     STATE   BRANCH          BASE  TITLE`, `1   ${name}  analysis  active  ${repo.branch}  main  Add greeting`, ''].join('\n'),
     );
     const json = await cli(['task', 'list', '--json'], env);
     expect(JSON.parse(json.stdout)).toMatchObject([{ id: 1, branch: repo.branch, stage: 'analysis' }]);

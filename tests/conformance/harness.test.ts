@@ -49,7 +49,7 @@ describe('resolveHarnessConfig', () => {
   it('refuses an unknown key, an unknown block, and a block whose registry is not named', () => {
     expect(errorOf(() => resolveHarnessConfig('/repo', { doc: 'docs' })).message).toMatch(/^orch\.conformance\.json=.*is invalid: Unrecognized key: "doc"$/);
     expect(errorOf(() => resolveHarnessConfig('/repo', { blocks: { nope: {} } })).message).toBe(
-      'orch.conformance.json: blocks.nope={} is invalid: a block name: one of stage-transitions, verdict-keys, config, db-schema, llm-inventory, role-cards, scan-rules, qg-checks, reserved-agents, regression-markers, layers',
+      'orch.conformance.json: blocks.nope={} is invalid: a block name: one of stage-transitions, verdict-keys, config, db-schema, llm-inventory, role-cards, scan-rules, qg-checks, reserved-agents, regression-markers, layers, http-queue',
     );
     expect(errorOf(() => resolveHarnessConfig('/repo', { blocks: { 'stage-transitions': {} } })).message).toBe(
       'orch.conformance.json: model.stageTransitions=undefined is invalid: a module reference "path#export", needed by block stage-transitions',

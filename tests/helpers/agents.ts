@@ -20,7 +20,7 @@ import type { TempRepo, TempRepoOptions } from './git-repo.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FAKE_AGENT = join(ROOT, 'fixtures/agents/fake-agent');
-export const MARKER_NAME = 'ORCH_TEST_MARKER';
+export const MARKER_NAME = 'TEST_ORCH_MARKER';
 
 export interface Step {
   mode?: 'ok' | 'crash' | 'hang' | 'no-verdict' | 'invalid-verdict' | 'garbage-stdout' | 'kill-worker';

@@ -9,6 +9,7 @@ import { quote } from 'shell-quote';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import type { QueueSnapshot } from '../../src/http/queue.ts';
+import { QueueResponse } from '../../src/http/queue-schema.ts';
 import { startServer, type RunningServer } from '../../src/http/serve.ts';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
 import { openSqliteStore } from '../../src/store/db.ts';
@@ -57,6 +58,8 @@ test('GET /queue counters equal what the store says, and serving writes nothing'
   const bodies = await Promise.all(Array.from({ length: 10 }, async () => (await fetch(`${server.url}/queue`)).json() as Promise<QueueSnapshot>));
   expect(hashes()).toEqual(before);
   const body = bodies[0] as QueueSnapshot;
+  // The real response after real stage runs has exactly the documented keys.
+  expect(() => QueueResponse.parse(body)).not.toThrow();
 
   // What the store says, read with plain SQL over a separate connection.
   const store = await openSqliteStore(join(home, 'orch.db'));

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { bearerChecker } from '../../src/http/auth.ts';
 import { isLoopbackHost } from '../../src/http/options.ts';
 import type { QueueSnapshot } from '../../src/http/queue.ts';
+import { QueueResponse } from '../../src/http/queue-schema.ts';
 import { startServer, type RunningServer } from '../../src/http/serve.ts';
 import { openReadOnlyStore } from '../../src/store/read-only.ts';
 import { raiseAlert } from '../../src/store/repos/alerts.ts';
@@ -69,11 +70,16 @@ describe('a running server', () => {
   beforeAll(async () => {
     env = await makePipelineEnv({ env: { ORCH_HTTP_TOKEN: TOKEN } });
     const first = await env.add({ stage: 'deploy-staging' });
-    await env.store.db.updateTable('jobs').set({ state: 'deferred', not_before: '2030-01-01T00:00:00.000Z', infra_attempts: 2 }).where('task_id', '=', first).execute();
+    await env.store.db.updateTable('jobs').set({ state: 'deferred', not_before: '2030-01-01T00:00:00.000Z', infra_attempts: 2, detail: JSON.stringify({ result: { reason: 'agent command not found: claude' } }) }).where('task_id', '=', first).execute();
     await raiseAlert(env.store.db, { taskId: first, kind: 'staging-infra', dedupeKey: 'k1', message: 'suite timed out', detail: { attempts: 3 } });
     await env.repo.git('branch', 'other', 'main');
     const second = await env.add({ branch: 'other', stage: 'review' });
     await env.store.db.updateTable('jobs').set({ state: 'running', started_at: '2026-01-01T00:00:00.000Z', lease_owner: 'w1', pid: 4242 }).where('task_id', '=', second).execute();
+    // A third task whose merge gate re-tests now: its job ended, the repo's merge lock is held.
+    await env.repo.git('branch', 'gating', 'main');
+    const third = await env.add({ branch: 'gating', stage: 'deploy-staging' });
+    await env.store.db.updateTable('jobs').set({ state: 'succeeded', finished_at: '2026-01-01T00:00:05.000Z' }).where('task_id', '=', third).execute();
+    await env.store.db.insertInto('merge_locks').values({ repo: env.repo.dir, holder: 'gate-w2', task_id: third, acquired_at: '2026-01-01T00:00:06.000Z', expires_at: '2030-01-01T00:00:00.000Z' }).execute();
     const log = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
     server = await startServer(env.config, { host: '127.0.0.1', port: 0 }, { level: 'info', stream: log });
   });
@@ -99,12 +105,19 @@ describe('a running server', () => {
 
   test('GET /queue shows what the store holds', async () => {
     const body = (await (await get('/queue')).json()) as QueueSnapshot;
-    expect(body.queue.tasks.by_state).toEqual({ active: 2, blocked: 0, done: 0 });
-    expect(body.queue.tasks.open_by_stage).toMatchObject({ 'deploy-staging': 1, review: 1, analysis: 0 });
-    expect(body.queue.jobs.by_state).toEqual({ queued: 0, running: 1, succeeded: 0, failed: 0, deferred: 1, cancelled: 0 });
+    // Every key is the documented schema's, and no other (strict objects).
+    expect(() => QueueResponse.parse(body)).not.toThrow();
+    expect(body.queue.tasks.by_state).toEqual({ active: 3, blocked: 0, done: 0 });
+    expect(body.queue.tasks.open_by_stage).toMatchObject({ 'deploy-staging': 2, review: 1, analysis: 0 });
+    expect(body.queue.jobs.by_state).toEqual({ queued: 0, running: 1, succeeded: 1, failed: 0, deferred: 1, cancelled: 0 });
     expect(body.queue.jobs.pending_by_stage).toMatchObject({ 'deploy-staging': 1, review: 1 });
-    expect(body.running).toMatchObject([{ stage: 'review', agent: 'reviewer', branch: 'other', lease_owner: 'w1', pid: 4242 }]);
-    expect(body.deferred).toMatchObject([{ stage: 'deploy-staging', infra_attempts: 2, not_before: '2030-01-01T00:00:00.000Z' }]);
+    expect(body.running).toMatchObject([
+      { stage: 'review', agent: 'reviewer', branch: 'other', lease_owner: 'w1', pid: 4242, phase: 'agent' },
+      { stage: 'deploy-staging', agent: 'merge-gate', branch: 'gating', phase: 'merge-gate', lease_owner: 'gate-w2', started_at: '2026-01-01T00:00:06.000Z' },
+    ]);
+    expect(body.deferred).toMatchObject([{ stage: 'deploy-staging', infra_attempts: 2, not_before: '2030-01-01T00:00:00.000Z', cause: 'agent command not found: claude' }]);
+    expect(body.merge_locks).toEqual([{ repo: env.repo.dir, holder: 'gate-w2', task_id: expect.any(Number), since: '2026-01-01T00:00:06.000Z', expires_at: '2030-01-01T00:00:00.000Z' }]);
+    expect(Object.keys(body.merge_gate.switches)).toEqual(['tree_kill', 'classify', 'infra_retry', 'skip_when_current', 'metrics']);
     expect(body.alerts).toMatchObject({ open: 1, total: 1, recent: [{ kind: 'staging-infra', message: 'suite timed out', detail: { attempts: 3 } }] });
     expect(body.staging_runner).toMatchObject({ enabled: true, repos: ['*'], runs: 0 });
     expect(body.merge_gate).toMatchObject({ retest_timeout_s: 900, counters: { retests: 0, merged: 0 } });

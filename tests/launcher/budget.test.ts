@@ -3,7 +3,7 @@
 // that would pass it does not start, and the task is blocked with reason `budget` and one alert.
 // Real worker, real store, the fake agent at its scripted $0.01 a run.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { renderTask } from '../../src/cli/task-views.ts';
+import { renderTask } from '../../src/views/task-views.ts';
 import { readQueue } from '../../src/http/queue.ts';
 import { checkBudget, estimateRunCost } from '../../src/launcher/budget.ts';
 import { HAPPY, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';

@@ -75,7 +75,7 @@ describe('launchJob', () => {
     const probe = join(e.home, 'probe.mjs');
     writeFileSync(probe, `import { writeFileSync } from 'node:fs';
 const chunks = []; for await (const c of process.stdin) chunks.push(c);
-const pick = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ORCH_') && k !== 'ORCH_TEST_MARKER'));
+const pick = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ORCH_') && k !== 'TEST_ORCH_MARKER'));
 writeFileSync(process.env.ORCH_ARTIFACT_PATH, JSON.stringify({ stdin: Buffer.concat(chunks).toString(), cwd: process.cwd(), argv: process.argv.slice(2), env: pick }));
 console.log(JSON.stringify({ usage: { input_tokens: 11, output_tokens: 22 }, total_cost_usd: 0.5, model: 'probe-1' }));
 `);

@@ -2,6 +2,8 @@
 // as numbers), a read-only store refuses writes, and bad URLs or an unreachable server are clear
 // errors that name the URL without its password and say what is allowed.
 import { afterEach, describe, expect, it } from 'vitest';
+import { runDoctor } from '../../src/cli/commands/doctor.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { openStore, redactUrl, storeTarget, type Store } from '../../src/store/db.ts';
 import { openReadOnlyStore } from '../../src/store/read-only.ts';
@@ -55,5 +57,14 @@ describe('ORCH_DATABASE_URL', () => {
     expect((await listTasks(ro.db)).map((t) => t.id)).toEqual([1]);
     await expect(insertTask(ro.db, { ...task, branch: 'other' })).rejects.toThrow(/read-only transaction/);
     expect((await listTasks(store.db)).length).toBe(1);
+  });
+
+  it('orch doctor checks PostgreSQL with a round trip, and names an unreachable one in one line', async () => {
+    database = await makeTestDatabase();
+    const base = loadConfig({ env: {}, envFile: false });
+    const [ok] = await runDoctor({ ...base, ORCH_DATABASE_URL: database.url });
+    expect(ok).toMatchObject({ name: 'store', ok: true, message: expect.stringMatching(/^postgres postgres:\/\/.+: opens, round trip ok$/) });
+    const [bad] = await runDoctor({ ...base, ORCH_DATABASE_URL: 'postgres://orch:hunter2@127.0.0.1:1/orch' });
+    expect(bad).toMatchObject({ name: 'store', ok: false, message: expect.stringMatching(/^cannot reach PostgreSQL at postgres:\/\/orch:\*\*\*@127\.0\.0\.1:1\/orch: /) });
   });
 });

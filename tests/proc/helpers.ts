@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { killHolders, markerHolders, type Holder } from '../../fixtures/proc/marker-scan.ts';
 
-export const TEST_MARKER = 'ORCH_TEST_MARKER';
+export const TEST_MARKER = 'TEST_ORCH_MARKER';
 
 export interface TestMarker {
   readonly value: string;

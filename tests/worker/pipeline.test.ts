@@ -4,6 +4,7 @@
 // missing or invalid verdict never advances.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
+import { cli } from '../helpers/cli.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
 let repo: TempRepo;
@@ -117,5 +118,42 @@ describe('the worker with the fake agent', () => {
     expect(summary).toMatchObject({ jobs: 1, succeeded: 0, failed: 0, deferred: 1, stoppedBy: 'idle' });
     const r = await e.record(id);
     expect(r.task).toMatchObject({ stage: 'deploy-staging', state: 'active' });
+  });
+
+  it('an agent command that is not installed defers the job (no attempt spent) with one alert, and worker --until-idle exits 1', async () => {
+    const e = await setup({ roles: {} }, { ORCH_AGENT_CMD: 'orch-no-such-agent-5a1c -p', ORCH_AGENT_NOT_FOUND_DEFER_S: '3600' });
+    const first = await e.add();
+    await repo.git('branch', '-f', 'agent-missing-2', repo.branch);
+    const second = await e.add({ branch: 'agent-missing-2' });
+    const summary = await e.worker();
+    expect(summary).toMatchObject({ jobs: 2, succeeded: 0, failed: 0, deferred: 2, agentNotFound: 2, stoppedBy: 'idle' });
+    for (const id of [first, second]) {
+      const r = await e.record(id);
+      expect(r.task).toMatchObject({ stage: 'analysis', state: 'active' });
+      expect(r.jobs.map((j) => [j.state, j.attempt, j.outcome])).toEqual([['deferred', 1, 'agent-not-found']]);
+      expect(JSON.parse(r.jobs[0]?.detail ?? '{}').result.reason).toBe('agent command not found: orch-no-such-agent-5a1c');
+    }
+    const alerts = await e.store.db.selectFrom('alerts').selectAll().execute();
+    expect(alerts.map((a) => [a.kind, a.message.split(' (')[0]])).toEqual([['agent-command-not-found', 'agent command not found: orch-no-such-agent-5a1c']]);
+    // The same through the CLI: the batch is not a success.
+    await e.store.db.updateTable('jobs').set({ not_before: null }).execute();
+    const run = await cli(['worker', '--until-idle'], { ...e.vars });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('orch worker: 2 job(s) deferred: agent command not found: orch-no-such-agent-5a1c');
+    expect(await e.store.db.selectFrom('alerts').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('prints a line when it claims and finishes a job, and a heartbeat naming the log while the agent runs', async () => {
+    const e = await setup({ roles: { analyst: [{ mode: 'crash', exitCode: 3, sleepMs: 700 }] } }, { ORCH_JOB_MAX_ATTEMPTS: '1' });
+    const id = await e.add();
+    const lines: string[] = [];
+    await e.worker({ heartbeatMs: 100, log: (l) => lines.push(l) });
+    expect(lines).toContain(`job 1 claimed: task ${id}, analysis, analyst, attempt 1`);
+    const beats = lines.filter((l) => l.startsWith('still running: job 1 analyst'));
+    expect(beats.length).toBeGreaterThan(0);
+    expect(beats.at(-1)).toMatch(new RegExp(`^still running: job 1 analyst \\(task ${id}, analysis\\) \\d+s, log /.+/job-1-analyst\\.log$`));
+    const end = lines.find((l) => l.startsWith('job 1 analyst ('));
+    expect(end).toMatch(/^job 1 analyst \(task \d+, analysis\): analyst \(llm\) failed in \d+(\.\d)? (ms|s): agent exited with code 3; task blocked$/);
+    expect(lines.indexOf(end as string)).toBeGreaterThan(lines.indexOf(beats.at(-1) as string));
   });
 });

@@ -17,7 +17,7 @@ import { sweepStalled } from '../../src/worker/sweep.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
 import { until } from '../proc/helpers.ts';
 
-const MARK = 'ORCH_TEST_MARKER';
+const MARK = 'TEST_ORCH_MARKER';
 let temp: TempStore | undefined;
 let mark = '';
 afterEach(async () => {

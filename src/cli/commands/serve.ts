@@ -1,4 +1,4 @@
-// `orch serve`: the read-only HTTP face (GET /queue, GET /healthz) until SIGINT or SIGTERM.
+// `orch serve`: the read-only HTTP face (the live page, GET /queue, GET /healthz) until SIGINT or SIGTERM.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { CONFIG_KEYS } from '../../config/keys.ts';
@@ -34,7 +34,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export const registerServe: Register = (program: Command) => {
   program
     .command('serve')
-    .description('serve GET /queue and GET /healthz (read-only) until SIGINT or SIGTERM')
+    .description('serve the live page (GET /), GET /queue and GET /healthz, read-only, until SIGINT or SIGTERM')
     .option('--host <address>', 'address to listen on (default: ORCH_HTTP_HOST, 127.0.0.1); off loopback ORCH_HTTP_TOKEN is required')
     .option('--port <n>', 'TCP port, 0 = a free one (default: ORCH_HTTP_PORT, 7070)')
     .action(async (o: { host?: string; port?: string }) => {

@@ -1,6 +1,11 @@
 // `orch task add|list|show|retry|merge|cancel`: operators create and inspect tasks, unblock them,
 // merge a task staged without --merge, and end a task by hand.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InvalidInputError } from '../../errors.ts';
+import { requireWorkTree } from '../../git/repo.ts';
+import { isStage, STAGES } from '../../pipeline/stages.ts';
+import { isTaskState, TASK_STATES, type TaskState } from '../../pipeline/states.ts';
 import { addTask } from '../../pipeline/add-task.ts';
 import { retryTask } from '../../pipeline/retry.ts';
 import { advance } from '../../pipeline/advance.ts';
@@ -15,7 +20,7 @@ import { runsForTask } from '../../store/repos/runs.ts';
 import { getTask, listTasks } from '../../store/repos/tasks.ts';
 import type { Db } from '../../store/tx.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
-import { renderTask, taskJson, taskTable, type TaskRecord } from '../task-views.ts';
+import { renderTask, taskJson, taskTable, type TaskRecord } from '../../views/task-views.ts';
 
 async function loadRecord(db: Db, id: number): Promise<TaskRecord> {
   const task = await getTask(db, id);
@@ -52,13 +57,22 @@ export function registerTask(program: Command): void {
 
   task
     .command('list')
-    .description('list tasks')
+    .description('list tasks (every filter given must match)')
+    .option('--repo <dir>', 'only tasks of this git work tree')
+    .option('--state <state>', `only tasks in this state: ${Object.values(TASK_STATES).join(', ')}`)
+    .option('--stage <stage>', `only tasks on this stage: ${STAGES.join(', ')}`)
     .option('--json', 'print the tasks as a JSON array')
-    .action(async (o: { json?: boolean }) => {
+    .action(async (o: { repo?: string; state?: string; stage?: string; json?: boolean }) => {
+      if (o.state !== undefined && !isTaskState(o.state)) throw new InvalidInputError(`--state ${JSON.stringify(o.state)} is invalid: one of ${Object.values(TASK_STATES).join(', ')}`);
+      if (o.stage !== undefined && !isStage(o.stage)) throw new InvalidInputError(`--stage ${JSON.stringify(o.stage)} is invalid: one of ${STAGES.join(', ')}`);
+      // The repo is stored as its work tree's top level: a subfolder finds it too; a folder that is gone is matched as written.
+      const repo = o.repo === undefined ? undefined : await requireWorkTree(o.repo).catch(() => resolve(o.repo as string));
+      const filter = { ...(o.state === undefined ? {} : { state: o.state as TaskState }), ...(o.stage === undefined ? {} : { stage: o.stage }), ...(repo === undefined ? {} : { repo }) };
       await withStore(async ({ store }) => {
-        const tasks = await listTasks(store.db);
+        const tasks = await listTasks(store.db, filter);
         if (o.json) return printJson(tasks);
-        printLine(tasks.length === 0 ? 'no tasks yet: `orch task add --repo DIR --branch B --title T` adds one' : taskTable(tasks));
+        const filtered = Object.keys(filter).length > 0;
+        printLine(tasks.length === 0 ? (filtered ? 'no tasks match' : 'no tasks yet: `orch task add --repo DIR --branch B --title T` adds one') : taskTable(tasks));
       });
     });
 

@@ -5,6 +5,8 @@ import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../errors.ts';
 import { runWorker } from '../../worker/loop.ts';
+import { loadConfig } from '../../config/load.ts';
+import { ExitSignal, EXIT } from '../exit.ts';
 import { printJson, withStore } from '../context.ts';
 import type { Register } from '../program.ts';
 
@@ -44,8 +46,19 @@ export const registerWorker: Register = (program: Command) => {
       try {
         const summary = await withStore((deps) =>
           runWorker(deps, { concurrency, untilIdle: o.untilIdle === true, signal: controller.signal, log: (line) => process.stderr.write(`${line}\n`) }),
+          // A worker writes for hours: refuse a corrupt store up front (PRAGMA quick_check).
+          { check: 'quick' },
         );
         if (o.json) printJson(summary);
+        // A run until idle is a batch: it fails when a job of it failed or could not start its agent.
+        if (o.untilIdle && (summary.failed > 0 || summary.errors > 0 || summary.agentNotFound > 0)) {
+          const parts = [
+            ...(summary.failed + summary.errors > 0 ? [`${summary.failed + summary.errors} job(s) failed`] : []),
+            ...(summary.agentNotFound > 0 ? [`${summary.agentNotFound} job(s) deferred: agent command not found: ${loadConfig().ORCH_AGENT_CMD[0]}`] : []),
+          ];
+          process.stderr.write(`orch worker: ${parts.join('; ')} (\`orch alerts\`, \`orch task show ID\`)\n`);
+          throw new ExitSignal(EXIT.fault);
+        }
       } finally {
         remove();
       }

@@ -1,5 +1,5 @@
 // Keys of the foundation: where orch keeps its state.
-import { str } from '../define.ts';
+import { bool, str } from '../define.ts';
 
 export const coreKeys = {
   ORCH_HOME: str({
@@ -11,5 +11,9 @@ export const coreKeys = {
     default: '',
     doc: 'Empty: SQLite at $ORCH_HOME/orch.db. A file path or file: URL selects another SQLite file; a postgres:// URL selects PostgreSQL (workers on many machines).',
     allowed: 'empty, a file path, a file: URL, or a postgres:// or postgresql:// URL',
+  }),
+  ORCH_DEBUG: bool({
+    default: 'false',
+    doc: 'true: an error that stops a command prints its stack under the one-line message.',
   }),
 } as const;

@@ -28,4 +28,9 @@ export const launcherKeys = {
     default: '',
     doc: "LLM spend allowed per task, rework included: a spawn whose estimate (the role's mean cost so far) would pass it does not start and the task is blocked (reason budget). Empty = no budget.",
   }),
+  ORCH_AGENT_NOT_FOUND_DEFER_S: seconds({
+    default: '300',
+    doc: "Seconds a job waits (deferred, no attempt spent) when ORCH_AGENT_CMD's program is not found; one alert says so.",
+    min: 0.1,
+  }),
 } as const;

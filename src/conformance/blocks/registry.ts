@@ -3,6 +3,7 @@
 import { configBlock } from './config.ts';
 import { dbSchemaBlock } from './db-schema.ts';
 import { layersBlock } from './layers.ts';
+import { httpQueueBlock } from './http-queue.ts';
 import { llmInventoryBlock } from './llm-inventory.ts';
 import { qgChecksBlock } from './qg-checks.ts';
 import { regressionMarkersBlock } from './regression-markers.ts';
@@ -26,4 +27,5 @@ export const BLOCK_FAMILIES: readonly BlockFamily<unknown>[] = Object.freeze([
   reservedAgentsBlock,
   regressionMarkersBlock,
   layersBlock,
+  httpQueueBlock,
 ]);

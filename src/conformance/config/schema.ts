@@ -24,6 +24,7 @@ export const MODEL_KEYS = [
   'migrate',
   'regressionMarkers',
   'layers',
+  'queueFields',
 ] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
 

@@ -56,3 +56,6 @@ export const layersShape = z.array(z.object({ name: z.string().min(1), holds: z.
 export const regressionMarkersShape = z.array(z.object({ ticket: z.string(), symbol: z.string(), file: z.string() }));
 
 export const migrateShape = z.custom<(db: unknown) => Promise<void>>((v) => typeof v === 'function', 'a function (db) => Promise<void>');
+
+/** The documented keys of an HTTP response (GET /queue): derived from its zod schema in code. */
+export const queueFieldsShape = z.array(z.object({ key: z.string().min(1), type: z.string().min(1), doc: z.string() }));

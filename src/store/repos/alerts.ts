@@ -51,3 +51,20 @@ export async function resolveAlertsForTask(db: Db, taskId: number): Promise<numb
 export async function recentAlerts(db: Db, limit = 20): Promise<Alert[]> {
   return db.selectFrom('alerts').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Alerts for `orch alerts`: the open ones (oldest first), or every one with `all`. */
+export async function listAlerts(db: Db, filter: { all?: boolean } = {}): Promise<Alert[]> {
+  let query = db.selectFrom('alerts').selectAll().orderBy('id');
+  if (!filter.all) query = query.where('resolved_at', 'is', null);
+  return query.execute();
+}
+
+export async function getAlert(db: Db, id: number): Promise<Alert | undefined> {
+  return db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Mark one alert resolved; false when it was resolved already (the row keeps the first time). */
+export async function resolveAlert(db: Db, id: number, at: string = nowIso()): Promise<boolean> {
+  const result = await db.updateTable('alerts').set({ resolved_at: at }).where('id', '=', id).where('resolved_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

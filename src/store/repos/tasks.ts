@@ -39,9 +39,11 @@ export async function getTask(db: Db, id: number): Promise<Task> {
   return task;
 }
 
-export async function listTasks(db: Db, filter: { state?: TaskState } = {}): Promise<Task[]> {
+export async function listTasks(db: Db, filter: { state?: TaskState; stage?: string; repo?: string } = {}): Promise<Task[]> {
   let query = db.selectFrom('tasks').selectAll().orderBy('id');
   if (filter.state) query = query.where('state', '=', filter.state);
+  if (filter.stage) query = query.where('stage', '=', filter.stage);
+  if (filter.repo) query = query.where('repo', '=', filter.repo);
   return query.execute();
 }
 
