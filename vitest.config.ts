@@ -35,6 +35,8 @@ export const PG_AGAIN_TEST_FILES = ['tests/pg/again/**/*.test.ts'];
 /** TEST_ORCH_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
 const ALL_ON_POSTGRES = process.env.TEST_ORCH_BACKEND === 'postgres';
 const PG_SETUP = ['tests/setup/postgres.ts'];
+/** Every run first (re)builds the compiled CLI when it is stale: the real-bin tests run JavaScript, not tsx. */
+const BUILD_SETUP = ['tests/setup/build.ts'];
 
 // Real processes, real git repos and real SQLite files: run files in forks, so process-wide state
 // (signal handlers, the environment, the working directory) never crosses into another worker.
@@ -49,7 +51,8 @@ export default defineConfig({
     hookTimeout: 20_000,
     reporters: ['default'],
     // test:pg: every project reaches the server, and every file already runs on PostgreSQL.
-    ...(ALL_ON_POSTGRES ? { globalSetup: PG_SETUP, provide: { orchBackend: 'postgres' as const } } : {}),
+    globalSetup: [...BUILD_SETUP, ...(ALL_ON_POSTGRES ? PG_SETUP : [])],
+    ...(ALL_ON_POSTGRES ? { provide: { orchBackend: 'postgres' as const } } : {}),
     projects: [
       // The process-tree tests assert timings and tree shapes that a CPU-starved machine can
       // distort: they run first, as a group of their own, before the rest of the suite starts.
@@ -62,7 +65,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...(ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [])],
           isolate: false,
-          ...(ALL_ON_POSTGRES ? {} : { globalSetup: PG_SETUP }),
+          ...(ALL_ON_POSTGRES ? {} : { globalSetup: [...BUILD_SETUP, ...PG_SETUP] }),
           sequence: { groupOrder: 1 },
         },
       },

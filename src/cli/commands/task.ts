@@ -1,17 +1,19 @@
 // `orch task add|list|show|retry`: operators create and inspect tasks and unblock them.
+// What a subcommand runs is imported when it runs: registering the commands (and `orch --help`)
+// loads no store, pipeline or git code.
 import type { Command } from 'commander';
-import { addTask } from '../../pipeline/add-task.ts';
-import { retryTask } from '../../pipeline/retry.ts';
-import { alertsForTask } from '../../store/repos/alerts.ts';
-import { gateResultsForTask, transitionsForTask } from '../../store/repos/history.ts';
-import { jobsForTask } from '../../store/repos/jobs.ts';
-import { runsForTask } from '../../store/repos/runs.ts';
-import { getTask, listTasks } from '../../store/repos/tasks.ts';
 import type { Db } from '../../store/tx.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
-import { renderTask, taskJson, taskTable, type TaskRecord } from '../task-views.ts';
+import type { TaskRecord } from '../task-views.ts';
 
 async function loadRecord(db: Db, id: number): Promise<TaskRecord> {
+  const [{ alertsForTask }, { gateResultsForTask, transitionsForTask }, { jobsForTask }, { runsForTask }, { getTask }] = await Promise.all([
+    import('../../store/repos/alerts.ts'),
+    import('../../store/repos/history.ts'),
+    import('../../store/repos/jobs.ts'),
+    import('../../store/repos/runs.ts'),
+    import('../../store/repos/tasks.ts'),
+  ]);
   const task = await getTask(db, id);
   const [jobs, transitions, gateResults, runs, alerts] = await Promise.all([
     jobsForTask(db, id),
@@ -36,6 +38,7 @@ export function registerTask(program: Command): void {
     .option('--stage <stage>', 'stage to start on (a branch that already has work may start later)', 'analysis')
     .option('--json', 'print the task and its job as JSON')
     .action(async (o: { repo: string; branch: string; base: string; title: string; stage: string; json?: boolean }) => {
+      const { addTask } = await import('../../pipeline/add-task.ts');
       await withStore(async (deps) => {
         const { task: t, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: o.title, stage: o.stage });
         if (o.json) return printJson({ task: t, job });
@@ -49,6 +52,7 @@ export function registerTask(program: Command): void {
     .description('list tasks')
     .option('--json', 'print the tasks as a JSON array')
     .action(async (o: { json?: boolean }) => {
+      const [{ listTasks }, { taskTable }] = await Promise.all([import('../../store/repos/tasks.ts'), import('../task-views.ts')]);
       await withStore(async ({ store }) => {
         const tasks = await listTasks(store.db);
         if (o.json) return printJson(tasks);
@@ -63,6 +67,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the task and its records as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { renderTask, taskJson } = await import('../task-views.ts');
       await withStore(async ({ store }) => {
         const record = await loadRecord(store.db, id);
         if (o.json) printJson(taskJson(record));
@@ -77,6 +82,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { retryTask } = await import('../../pipeline/retry.ts');
       await withStore(async ({ store }) => {
         const result = await retryTask(store, id);
         if (o.json) return printJson(result);

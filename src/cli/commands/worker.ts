@@ -4,7 +4,6 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../errors.ts';
-import { runWorker } from '../../worker/loop.ts';
 import { printJson, withStore } from '../context.ts';
 import type { Register } from '../program.ts';
 
@@ -39,6 +38,7 @@ export const registerWorker: Register = (program: Command) => {
     .option('--json', 'print a summary as JSON on stdout when the worker stops')
     .action(async (o: { concurrency: string; untilIdle?: boolean; json?: boolean }) => {
       const concurrency = parseConcurrency(o.concurrency);
+      const { runWorker } = await import('../../worker/loop.ts');
       const controller = new AbortController();
       const remove = stopOnSignals(controller);
       try {
