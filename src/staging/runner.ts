@@ -28,15 +28,17 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
   const env = deps.env ?? process.env;
   const before = await readTreeState(worktree);
   const result = await runSuite(options, command, worktree, env, input.signal, input.proc);
+  // One instant for the decision and the record: a deferred run's notBefore is exactly `at` plus its backoff.
+  const decidedAt = now();
   const decision = decideStagingOutcome({
     classification: classifyRun(result),
     infraAttempts: job.infra_attempts,
     infraRetries: options.infraRetries,
     backoffMs: options.backoffMs,
-    now: now(),
+    now: decidedAt,
   });
   const facts: RunRecord = {
-    at: now().toISOString(),
+    at: decidedAt.toISOString(),
     result: 'passed',
     reason: maskValues(decision.reason, secretValues(env)),
     exitCode: result.exitCode,

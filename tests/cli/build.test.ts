@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildState, hashSources, readCurrent } from '../../bin/build-state.js';
 import { BUILD_INPUTS, buildCli, rewriteImportMeta } from '../../scripts/build.ts';
+import { scaled } from '../helpers/time.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const DESCRIPTION = 'orch: the core of a self-hosting orchestrator for AI-agent software delivery';
@@ -44,7 +45,7 @@ function builtChunkWith(root: string, text: string): string {
   return join(dir, file);
 }
 
-const help = async (root: string) => (await execa(process.execPath, [join(root, 'bin/orch.js'), '--help'], { reject: false, timeout: 60_000 })).stdout;
+const help = async (root: string) => (await execa(process.execPath, [join(root, 'bin/orch.js'), '--help'], { reject: false, timeout: scaled(60_000) })).stdout;
 
 describe('bin/orch.js and the build', () => {
   it('runs a current build, never a stale one (an edited source falls back to tsx), and the rebuilt one again', async () => {

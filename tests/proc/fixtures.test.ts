@@ -91,8 +91,9 @@ describe('runInGroup on the fixture trees', () => {
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 0, signal: null, survivors: 0, error: null });
     expect(result.killed).toBe(1);
     expect(result.stdoutTail).toBe(`sleeper ${sleeper}\nall tests passed\n`);
-    // The sleeper holds the log descriptor: completion must not have waited for it.
-    expect(result.durationMs).toBeLessThan(2_000);
+    // The sleeper holds the log descriptor: completion must not have waited for it (which would
+    // have run into the 10 s timeout). A ceiling only, never a figure: load stretches the 0.2 s.
+    expect(result.durationMs).toBeLessThan(10_000);
     expect(left).toEqual([]);
   });
 

@@ -72,7 +72,8 @@ describe('the worker with the fake agent', () => {
     const t0 = performance.now();
     await e.worker();
     clearInterval(watch);
-    expect(performance.now() - t0).toBeLessThan(6_000);
+    // Killed at the 1.5 s deadline, not left to the agent's 600 s hang: a ceiling only.
+    expect(performance.now() - t0).toBeLessThan(15_000);
     const r = await e.record(id);
     expect(r.jobs.map((j) => [j.state, j.outcome])).toEqual([['failed', 'timeout']]);
     expect(r.task.blocked_reason).toMatch(/agent timed out after 1.5 s \(ORCH_AGENT_TIMEOUT_S\); [2-9] process\(es\) of its tree killed$/);
