@@ -11,6 +11,7 @@ import { getTask } from '../../src/store/repos/tasks.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { fileScoped } from '../helpers/file-scoped.ts';
+import { scaled } from '../helpers/time.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -23,7 +24,7 @@ export const FAST_ENV: Readonly<Record<string, string>> = {
   ORCH_MERGE_RETEST_CMD: suite('merge-green.sh'),
   // Generous: a passing re-test must never hit it on a loaded machine; the tests of a hanging
   // re-test set a short one of their own.
-  ORCH_MERGE_RETEST_TIMEOUT_S: '20',
+  ORCH_MERGE_RETEST_TIMEOUT_S: String(scaled(20_000) / 1000),
   ORCH_KILL_GRACE_S: '0.2',
   ORCH_MERGE_RETRY_BACKOFF_S: '0',
   ORCH_MERGE_INFRA_RETRIES: '2',

@@ -16,6 +16,7 @@ import type { StagingOutcome } from '../../src/staging/types.ts';
 import { newWorkerId } from '../../src/worker/identity.ts';
 import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import type { TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -31,7 +32,7 @@ export function suite(name: string, ...args: string[]): string {
  */
 export const FAST_ENV = Object.freeze({
   ORCH_STAGING_RUNNER_ENABLED: 'true',
-  ORCH_STAGING_RUNNER_TIMEOUT_S: '20',
+  ORCH_STAGING_RUNNER_TIMEOUT_S: String(scaled(20_000) / 1000),
   ORCH_KILL_GRACE_S: '0.2',
   ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '0',
 });
