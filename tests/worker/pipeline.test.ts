@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 
 let repo: TempRepo;
 let env: AgentEnv | undefined;
@@ -92,7 +93,7 @@ describe('the worker with the fake agent', () => {
       },
     }, { ORCH_VERDICT_RERUNS: '1', ORCH_JOB_MAX_ATTEMPTS: '1' });
     const id = await e.add({ stage: 'review' });
-    const summary = await e.worker({ signal: AbortSignal.timeout(10_000) });
+    const summary = await e.worker({ signal: AbortSignal.timeout(scaled(20_000)) }); // a safety stop, not a figure
     const r = await e.record(id);
     const review = r.gates.filter((g) => g.check_id === 'check_review_status').map((g) => [g.verdict, g.reason]);
     expect(review.slice(0, 2)).toEqual([
