@@ -17,6 +17,7 @@ import { writeTransaction } from '../../src/store/tx.ts';
 import { HAPPY, makeAgentEnv, path, type AgentEnv } from '../helpers/agents.ts';
 import { testBackend, usePostgres } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 import { volume } from '../helpers/volume.ts';
 import { gatedCommand, untilEveryWorkerHoldsAJob, workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
@@ -54,7 +55,13 @@ describe('PostgreSQL: worker processes', () => {
     // until each worker holds one, so every worker takes part however late a loaded machine starts it.
     scratch = mkdtempSync(join(tmpdir(), 'orch-pg-many-'));
     const gate = join(scratch, 'go');
-    const e = (env = await makeAgentEnv({ repo, scenario: HAPPY, env: { ORCH_REAPER_INTERVAL_S: '5', ORCH_DEPLOY_CMD: gatedCommand(gate, 'echo deployed'), ORCH_DEPLOY_TIMEOUT_S: '30' } }));
+    // A long lease: jobs held at the gate must not be taken over because a starved machine delayed
+    // a heartbeat (lease expiry is the reaper's tests' subject, not this one's).
+    const e = (env = await makeAgentEnv({
+      repo,
+      scenario: HAPPY,
+      env: { ORCH_REAPER_INTERVAL_S: '5', ORCH_WORKER_LEASE_S: String(scaled(60_000) / 1000), ORCH_DEPLOY_CMD: gatedCommand(gate, 'echo deployed'), ORCH_DEPLOY_TIMEOUT_S: '30' },
+    }));
     expect(e.store.dialect).toBe('postgres');
     // The branches in one git call; rows straight into the store (what `orch task add` writes).
     const sha = await repo.git('rev-parse', repo.branch);
@@ -102,7 +109,13 @@ describe('PostgreSQL: worker processes', () => {
     const e = (env = await makeAgentEnv({
       repo: own,
       scenario: HAPPY,
-      env: { ORCH_MERGE_RETEST_CMD: retest, ORCH_MERGE_RETEST_TIMEOUT_S: '15', ORCH_MERGE_RETRY_BACKOFF_S: '0', ORCH_MERGE_INFRA_RETRIES: '5' },
+      env: {
+        ORCH_MERGE_RETEST_CMD: retest,
+        ORCH_MERGE_RETEST_TIMEOUT_S: String(scaled(30_000) / 1000),
+        ORCH_WORKER_LEASE_S: String(scaled(60_000) / 1000),
+        ORCH_MERGE_RETRY_BACKOFF_S: '0',
+        ORCH_MERGE_INFRA_RETRIES: '5',
+      },
     }));
     const g = e.repo.git;
     const start = await g('rev-parse', 'main');

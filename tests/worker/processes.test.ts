@@ -82,7 +82,12 @@ describe('worker processes', () => {
     const e = (env = await makeAgentEnv({ repo, scenario: HAPPY }));
     const witness = join(e.home, 'deployed.log');
     const gate = join(e.home, 'go');
-    Object.assign(e.vars, { ORCH_DEPLOY_CMD: gatedCommand(gate, `echo "$ORCH_TASK_ID" >> ${quote([witness])}`), ORCH_DEPLOY_TIMEOUT_S: '30' });
+    // A long lease: jobs held at the gate must not be taken over because a starved machine delayed a heartbeat.
+    Object.assign(e.vars, {
+      ORCH_DEPLOY_CMD: gatedCommand(gate, `echo "$ORCH_TASK_ID" >> ${quote([witness])}`),
+      ORCH_DEPLOY_TIMEOUT_S: '30',
+      ORCH_WORKER_LEASE_S: String(scaled(60_000) / 1000),
+    });
     const ids: number[] = [];
     for (let i = 0; i < TASKS; i++) {
       await repo.git('branch', '--force', `many/${i}`, repo.branch);
