@@ -2,7 +2,8 @@
 // is current, a stale one never runs, and the code finds its files as it does under tsx.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildState, hashSources, readCurrent } from '../../bin/build-state.js';
@@ -10,6 +11,11 @@ import { BUILD_INPUTS, buildCli, rewriteImportMeta } from '../../scripts/build.t
 import { scaled } from '../helpers/time.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
+/** The node_modules packages resolve from: the repo's, or a parent's (a staged worktree under .orch/ has none of its own). */
+const NODE_MODULES = (() => {
+  const entry = createRequire(import.meta.url).resolve('commander');
+  return entry.slice(0, entry.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules`.length);
+})();
 const DESCRIPTION = 'orch: the core of a self-hosting orchestrator for AI-agent software delivery';
 
 const temps: string[] = [];
@@ -24,7 +30,7 @@ function copyOfRepo(): string {
   for (const part of ['src', 'bin', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'scripts'));
   cpSync(join(ROOT, 'scripts/build.ts'), join(dir, 'scripts/build.ts'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(NODE_MODULES, join(dir, 'node_modules'));
   return dir;
 }
 
