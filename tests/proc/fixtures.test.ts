@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/proc/marker-scan.ts';
 import { runInGroup, shellExitCode, type Outcome, type RunResult } from '../../src/proc/index.ts';
 import { tempDir, testMarker, watch } from './helpers.ts';
+import { scaled } from '../helpers/time.ts';
 
 const GRACE_MS = 300;
-// Long enough for a tree to build itself on a loaded 2-core machine before the deadline hits.
-const TIMEOUT_MS = 2_000;
+// Long enough for a tree to build itself on a loaded 2-core machine before the deadline hits
+// (stretched by TEST_TIME_FACTOR on a slower one).
+const TIMEOUT_MS = scaled(2_000);
 
 /** Run one fixture under its own marker; whatever it leaves is cleaned up by PID afterwards. */
 async function run(file: string, timeoutMs: number) {
