@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { BUDGET_MS, scaled } from './tests/helpers/time.ts';
+import { STRESS } from './tests/helpers/volume.ts';
 
 /**
  * Test files that need a module registry of their own: those that replace one of our modules
@@ -35,6 +37,19 @@ export const PG_AGAIN_TEST_FILES = ['tests/pg/again/**/*.test.ts'];
 /** TEST_ORCH_BACKEND=postgres (npm run test:pg): every project runs on PostgreSQL. */
 const ALL_ON_POSTGRES = process.env.TEST_ORCH_BACKEND === 'postgres';
 const PG_SETUP = ['tests/setup/postgres.ts'];
+/**
+ * Every run: one temp folder for the run (TMPDIR; the teardown fails the run if a test left
+ * something in it, and removes it), and the compiled CLI (re)built when stale, so the real-bin
+ * tests run JavaScript, not tsx.
+ */
+const RUN_SETUP = ['tests/setup/tmpdir.ts', 'tests/setup/build.ts'];
+
+/**
+ * The time budget (tests/helpers/time.ts), the only place test and hook timeouts are set:
+ * TEST_TIME_FACTOR stretches them (and the waits inside tests) on a slow machine. The full-size
+ * volume tests of `npm run test:stress` (TEST_STRESS=1) get four times as long.
+ */
+const STRESS_FACTOR = STRESS ? 4 : 1;
 
 // Real processes, real git repos and real SQLite files: run files in forks, so process-wide state
 // (signal handlers, the environment, the working directory) never crosses into another worker.
@@ -45,11 +60,15 @@ export default defineConfig({
     // workers on the 2-core machine overlap those waits (about 50 s instead of 75 s idle) while
     // leaving the timing-sensitive process tests enough CPU.
     maxWorkers: 3,
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: scaled(BUDGET_MS.test) * STRESS_FACTOR,
+    hookTimeout: scaled(BUDGET_MS.hook),
+    teardownTimeout: scaled(BUDGET_MS.teardown),
     reporters: ['default'],
+    // Removes what helpers cached for a test file after that file (tests/helpers/file-scoped.ts).
+    setupFiles: ['tests/setup/each-file.ts'],
     // test:pg: every project reaches the server, and every file already runs on PostgreSQL.
-    ...(ALL_ON_POSTGRES ? { globalSetup: PG_SETUP, provide: { orchBackend: 'postgres' as const } } : {}),
+    globalSetup: [...RUN_SETUP, ...(ALL_ON_POSTGRES ? PG_SETUP : [])],
+    ...(ALL_ON_POSTGRES ? { provide: { orchBackend: 'postgres' as const } } : {}),
     projects: [
       // The process-tree tests assert timings and tree shapes that a CPU-starved machine can
       // distort: they run first, as a group of their own, before the rest of the suite starts.
@@ -62,7 +81,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...(ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [])],
           isolate: false,
-          ...(ALL_ON_POSTGRES ? {} : { globalSetup: PG_SETUP }),
+          ...(ALL_ON_POSTGRES ? {} : { globalSetup: [...RUN_SETUP, ...PG_SETUP] }),
           sequence: { groupOrder: 1 },
         },
       },

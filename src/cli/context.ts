@@ -1,11 +1,12 @@
 // What every store-backed command needs: the validated config and an open store, closed after.
-import { loadConfig } from '../config/load.ts';
+// The config and store modules load when a command runs, not when the commands are registered.
 import { InvalidInputError } from '../errors.ts';
 import type { AdvanceDeps } from '../pipeline/advance.ts';
-import { openStore, type OpenStoreOptions } from '../store/db.ts';
+import type { OpenStoreOptions } from '../store/db.ts';
 
 /** Load config (env + .env), open the store, run `fn`, close the store whatever happens. */
 export async function withStore<T>(fn: (deps: AdvanceDeps) => Promise<T>, options: OpenStoreOptions = {}): Promise<T> {
+  const [{ loadConfig }, { openStore }] = await Promise.all([import('../config/load.ts'), import('../store/db.ts')]);
   const config = loadConfig();
   const store = await openStore(config, options);
   try {

@@ -48,15 +48,17 @@ async function attempt(deps: StagingDeps, input: StagingJobInput, options: Resol
       : result.outcome === 'cancelled'
         ? { level: 'cancelled' }
         : { level: 'tool-error', cause: 'install-failed', detail: describeDeps(prep) };
+  // One instant for the decision and the record: a deferred run's notBefore is exactly `at` plus its backoff.
+  const decidedAt = now();
   const decision = decideStagingOutcome({
     classification,
     infraAttempts: job.infra_attempts,
     infraRetries: options.infraRetries,
     backoffMs: options.backoffMs,
-    now: now(),
+    now: decidedAt,
   });
   const facts: RunRecord = {
-    at: now().toISOString(),
+    at: decidedAt.toISOString(),
     result: 'passed',
     reason: maskValues(decision.reason, secretValues(env)),
     exitCode: result.exitCode,

@@ -35,7 +35,8 @@ describe.concurrent('orch exec, as a real process', () => {
     expect(code).toBe(124);
     expect(result).toMatchObject({ outcome: 'timeout', signal: 'SIGTERM', killed: 1, survivors: 0 });
     expect(result.durationMs).toBeGreaterThanOrEqual(1_000);
-    expect(result.durationMs).toBeLessThan(1_000 + 300 + 250);
+    // Ended by the timeout, not by `sleep 10`: a ceiling only, load stretches the kill.
+    expect(result.durationMs).toBeLessThan(10_000);
     expect(result.logPath?.startsWith(join(home, '.orch', 'runs', 'exec'))).toBe(true);
     expect(left).toEqual([]);
   });

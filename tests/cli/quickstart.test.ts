@@ -10,6 +10,7 @@ import { parse as parseShell } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const readme: Root = fromMarkdown(readFileSync(join(ROOT, 'README.md'), 'utf8'));
@@ -96,7 +97,7 @@ describe('bin/orch.js end to end', () => {
     rmSync(home, { recursive: true, force: true });
   });
   const orch = (...args: string[]) =>
-    execa(process.execPath, [join(ROOT, 'bin/orch.js'), ...args], { cwd: home, env: { ORCH_HOME: home }, reject: false, timeout: 15_000 });
+    execa(process.execPath, [join(ROOT, 'bin/orch.js'), ...args], { cwd: home, env: { ORCH_HOME: home }, reject: false, timeout: scaled(15_000) });
 
   it('task add, list and show work through the real bin', async () => {
     const added = await orch('task', 'add', '--repo', repo.dir, '--branch', repo.branch, '--title', 'Greet', '--json');

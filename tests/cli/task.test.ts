@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type Store } from '../../src/store/db.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { cli } from '../helpers/cli.ts';
@@ -21,10 +21,10 @@ afterAll(() => {
   rmSync(plain, { recursive: true, force: true });
 });
 beforeEach(() => {
-  if (home) rmSync(home, { recursive: true, force: true });
   home = mkdtempSync(join(tmpdir(), 'orch-cli-'));
   env = { ORCH_HOME: home };
 });
+afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 async function withDb<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openSqliteStore(join(home, 'orch.db'));

@@ -17,6 +17,7 @@ import { runWorker, type WorkerSummary } from '../../src/worker/loop.ts';
 import type { WorkerOptions } from '../../src/worker/options.ts';
 import { makePipelineEnv, type PipelineEnv } from './pipeline.ts';
 import type { TempRepo, TempRepoOptions } from './git-repo.ts';
+import { scaled } from './time.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FAKE_AGENT = join(ROOT, 'fixtures/agents/fake-agent');
@@ -47,18 +48,26 @@ export const HAPPY: Scenario = {
   },
 };
 
-/** Settings that keep a test run short; every key can be overridden. */
+/** Seconds stretched by TEST_TIME_FACTOR, as an ORCH_* value. */
+const seconds = (s: number) => String(scaled(s * 1000) / 1000);
+
+/**
+ * Settings that keep a test run short; every key can be overridden. Polls and intervals are
+ * short; the lease and the deadlines of commands that are meant to finish are generous, and
+ * stretched by TEST_TIME_FACTOR, so a loaded machine never turns a passing run into a timeout or
+ * a lost lease (the tests of a timeout set a short one of their own).
+ */
 export const FAST_ENV: Readonly<Record<string, string>> = Object.freeze({
   ORCH_WORKER_POLL_S: '0.02',
-  ORCH_WORKER_LEASE_S: '2',
+  ORCH_WORKER_LEASE_S: seconds(2),
   ORCH_REAPER_INTERVAL_S: '0.2',
-  ORCH_REAPER_MAX_RUNNING_S: '60',
-  ORCH_MERGE_RETEST_TIMEOUT_S: '30',
-  ORCH_STAGING_RUNNER_TIMEOUT_S: '30',
+  ORCH_REAPER_MAX_RUNNING_S: seconds(60),
+  ORCH_MERGE_RETEST_TIMEOUT_S: seconds(30),
+  ORCH_STAGING_RUNNER_TIMEOUT_S: seconds(30),
   ORCH_KILL_GRACE_S: '0.3',
-  ORCH_AGENT_TIMEOUT_S: '10',
-  ORCH_DEPLOY_TIMEOUT_S: '5',
-  ORCH_MONITOR_TIMEOUT_S: '5',
+  ORCH_AGENT_TIMEOUT_S: seconds(20),
+  ORCH_DEPLOY_TIMEOUT_S: seconds(15),
+  ORCH_MONITOR_TIMEOUT_S: seconds(15),
   ORCH_MONITOR_PROBES: '1',
   ORCH_MONITOR_INTERVAL_S: '0',
   // The staging runner (its own issue) would run the sample's npm test in every task: these

@@ -24,10 +24,8 @@ function readmeDemoBlocks(): string[] {
 }
 
 describe('orch demo', () => {
-  it('takes a task from analysis to done through one rollback, in well under 30 s, and the README shows that run', async () => {
-    const t0 = performance.now();
+  it('takes a task from analysis to done through one rollback, and the README shows that run', async () => {
     const run = await cli(['demo', '--json'], {});
-    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { task: { state: string }; timeline: TimelineRow[]; kept: null };
     expect(out.task.state).toBe('done');

@@ -1,8 +1,7 @@
 // Merge-gate test setup: a temp ORCH_HOME and repo, a task waiting on deploy-staging with a PASSED
-// staging log, fast suite fixtures (1 s timeout, 0.2 s grace, no backoff), and a worker stand-in.
+// staging log, fast suite fixtures (a generous 20 s timeout, 0.2 s grace, no backoff), and a worker stand-in.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import type { MergeAttempt } from '../../src/merge/attempt.ts';
@@ -13,6 +12,8 @@ import { getTask } from '../../src/store/repos/tasks.ts';
 import { parseJsonObject } from '../../src/util/json.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { fileScoped } from '../helpers/file-scoped.ts';
+import { scaled } from '../helpers/time.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -23,18 +24,24 @@ export function suite(name: string, ...args: string[]): string {
 
 export const FAST_ENV: Readonly<Record<string, string>> = {
   ORCH_MERGE_RETEST_CMD: suite('merge-green.sh'),
-  ORCH_MERGE_RETEST_TIMEOUT_S: '1',
+  // Generous: a passing re-test must never hit it on a loaded machine; the tests of a hanging
+  // re-test set a short one of their own.
+  ORCH_MERGE_RETEST_TIMEOUT_S: String(scaled(20_000) / 1000),
   ORCH_KILL_GRACE_S: '0.2',
   ORCH_MERGE_RETRY_BACKOFF_S: '0',
   ORCH_MERGE_INFRA_RETRIES: '2',
 };
 
-/** One sample repo per test process; each test gets a byte copy (cheaper than building one with git). */
+/** One sample repo per test file, removed after it; each test gets a byte copy (cheaper than building one with git). */
 let template: Promise<TempRepo> | undefined;
 function templateRepo(): Promise<TempRepo> {
   if (!template) {
-    template = makeTempRepo();
-    void template.then((t) => process.once('exit', () => rmSync(dirname(t.dir), { recursive: true, force: true })));
+    const made = makeTempRepo();
+    template = made;
+    fileScoped(async () => {
+      template = undefined;
+      (await made).cleanup();
+    });
   }
   return template;
 }

@@ -51,7 +51,7 @@ async function holdLock(env: PipelineEnv, holder = 'task-999@elsewhere:1:deadbee
 describe('merge gate: infra faults', () => {
   it('TC-04 the incident: a suite that leaves orphans and times out -> infra re-queue, no rollback, no developer job, tree dead', async () => {
     const file = pidFile();
-    e = await mergeEnv({ ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file) });
+    e = await mergeEnv({ ORCH_MERGE_RETEST_CMD: suite('merge-hang.sh', file), ORCH_MERGE_RETEST_TIMEOUT_S: '1' });
     const base = await e.repo.git('rev-parse', 'main');
     const id = await stagedTask(e);
     const { result, detail } = await gate(e, id);
@@ -175,7 +175,7 @@ describe('merge gate: infra faults', () => {
     const { result, detail } = await running;
     expect(result.outcome).toBe('deferred');
     expect(detail).toMatchObject({ classification: 'other', action: 'infra-retry', reason: 're-test was killed by SIGKILL, which orch did not send' });
-    expect(detail.retest?.durationMs).toBeLessThan(5000);
+    expect(detail.retest?.durationMs).toBeLessThan(10_000); // ended by the kill, not the 10 s timeout
     expect(pids.filter(alive)).toEqual([]);
   });
 });

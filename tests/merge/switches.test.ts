@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mergeGateBlock } from '../../src/merge/counters.ts';
 import type { PipelineEnv } from '../helpers/pipeline.ts';
 import { killHolders, markerHolders } from '../../fixtures/proc/marker-scan.ts';
-import { alive, gate, jobSummary, killAll, mergeEnv, pidsFrom, stagedTask, suite } from './helpers.ts';
+import { alive, FAST_ENV, gate, jobSummary, killAll, mergeEnv, pidsFrom, stagedTask, suite } from './helpers.ts';
 
 let e: PipelineEnv | undefined;
 let scratch: string | undefined;
@@ -74,7 +74,7 @@ describe('merge gate kill-switches (TC-09)', () => {
     const id = await stagedTask(e);
     expect((await gate(e, id)).result.outcome).toBe('advanced');
     const block = await mergeGateBlock(e.store, e.config);
-    expect(block).toMatchObject({ counters: null, retest_timeout_s: 1, switches: { metrics: false, classify: true, infraRetry: true, skipWhenCurrent: true, treeKill: true } });
+    expect(block).toMatchObject({ counters: null, retest_timeout_s: Number(FAST_ENV.ORCH_MERGE_RETEST_TIMEOUT_S), switches: { metrics: false, classify: true, infraRetry: true, skipWhenCurrent: true, treeKill: true } });
     const on = await mergeGateBlock(e.store, { ...e.config, ORCH_MERGE_METRICS_ENABLED: true });
     expect(on.counters).toEqual({ retests: 1, skipped: 0, passed: 1, red: 0, timeout: 0, lock_busy: 0, other: 0, infra_retries: 0, exhausted: 0, merged: 1, rollbacks: 0, lock_waits: 0, lock_wait_ms: 0, locks_broken: 0 });
   });

@@ -102,7 +102,7 @@ describe('merge lock (PostgreSQL advisory lock)', () => {
     expect((await advisoryMergeLock(holder).acquire('/r', 1, 60_000)).acquired).toBe(true);
     const started = Date.now();
     await holder.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // no hang: a ceiling, not a figure
     // The server ends the session once it sees the connection close: within moments, not an expiry.
     const other = advisoryMergeLock(t.store);
     let got = await other.acquire('/r', 2, 60_000);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { killHolders, markerHolders, type Holder } from '../../fixtures/proc/marker-scan.ts';
+import { scaled } from '../helpers/time.ts';
 
 export const TEST_MARKER = 'TEST_ORCH_MARKER';
 
@@ -47,11 +48,12 @@ export function watch(marker: TestMarker, everyMs = 40): { seen: Map<number, Hol
   return { seen, most: () => most, stop: () => clearInterval(timer) };
 }
 
-/** Resolves once `predicate` holds (polled), or rejects after `ms`. */
+/** Resolves once `predicate` holds (polled), or rejects after `ms` (stretched by TEST_TIME_FACTOR). */
 export async function until(predicate: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
+  const limit = scaled(ms);
+  const end = Date.now() + limit;
   while (!(await predicate())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out after ${limit} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

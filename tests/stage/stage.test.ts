@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NESTED_MARK } from '../../src/stage/guard.ts';
 import { cli } from '../helpers/cli.ts';
 import { copyTempRepo, makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SUITES = join(ROOT, 'fixtures/suites');
@@ -187,7 +188,7 @@ test('tsx scripts/stage.ts without flags stages the checked-out branch against m
     env: { ...rest, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ORCH_STAGING_SUITE_CMD: suite('pass.sh') },
     extendEnv: false,
     reject: false,
-    timeout: 20_000,
+    timeout: scaled(20_000),
   });
   expect(run.exitCode, run.stderr).toBe(0);
   expect(JSON.parse(run.stdout)).toMatchObject({ task: { branch: repo.branch, base: 'main' }, verdict: 'advanced' });

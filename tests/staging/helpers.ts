@@ -16,6 +16,7 @@ import type { StagingOutcome } from '../../src/staging/types.ts';
 import { newWorkerId } from '../../src/proc/identity.ts';
 import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import type { TempRepo } from '../helpers/git-repo.ts';
+import { scaled } from '../helpers/time.ts';
 
 export const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
 
@@ -24,10 +25,14 @@ export function suite(name: string, ...args: string[]): string {
   return quote([join(SUITES, name), ...args]);
 }
 
-/** The runner enabled (the agents' FAST_ENV disables it), a 1 s suite timeout, 0.2 s kill grace, no backoff. */
+/**
+ * The runner enabled (the agents' FAST_ENV disables it), 0.2 s kill grace, no backoff, and a
+ * generous suite timeout (a passing suite, such as the sample's own `npm test`, must never hit it
+ * on a loaded machine; the tests of a hanging suite set a short one of their own).
+ */
 export const FAST_ENV = Object.freeze({
   ORCH_STAGING_RUNNER_ENABLED: 'true',
-  ORCH_STAGING_RUNNER_TIMEOUT_S: '1',
+  ORCH_STAGING_RUNNER_TIMEOUT_S: String(scaled(20_000) / 1000),
   ORCH_KILL_GRACE_S: '0.2',
   ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: '0',
 });

@@ -1,9 +1,9 @@
 // Real worker processes (bin/orch.js) on one store (SQLite; PostgreSQL via tests/pg/again): a
 // worker killed with SIGKILL mid-job leaves a task another worker (here: this process) finishes
-// (each transition once, no attempt with two agent_runs rows); two workers share 20 tasks without
-// running any job twice; SIGTERM gives the running job back and exits 0. Every process started
+// (each transition once, no attempt with two agent_runs rows); two workers share 8 tasks (20 in
+// npm run test:stress) without running any job twice; SIGTERM gives the running job back and exits 0. Every process started
 // here is ended by PID.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,9 @@ import { pidIsDead } from '../../src/proc/identity.ts';
 import { HAPPY, makeAgentEnv, path, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import { testBackend } from '../helpers/backend.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
-import { workerProcesses } from '../helpers/worker-processes.ts';
+import { scaled } from '../helpers/time.ts';
+import { volume } from '../helpers/volume.ts';
+import { gatedCommand, untilEveryWorkerHoldsAJob, workerProcesses } from '../helpers/worker-processes.ts';
 import { until } from '../proc/helpers.ts';
 
 let repo: TempRepo;
@@ -32,7 +34,7 @@ const startWorker = (e: AgentEnv, ...args: string[]) => procs.start(e, args);
 const runningJob = (e: AgentEnv) => e.store.db.selectFrom('jobs').selectAll().where('state', '=', 'running').where('pid', 'is not', null).executeTakeFirst();
 async function waitForRunningJob(e: AgentEnv) {
   let job: Awaited<ReturnType<typeof runningJob>>;
-  const end = Date.now() + 15_000;
+  const end = Date.now() + scaled(15_000);
   while (!(job = await runningJob(e))) {
     if (Date.now() > end) throw new Error('no job started running');
     await new Promise((r) => setTimeout(r, 25));
@@ -71,22 +73,33 @@ describe('worker processes', () => {
     expect(e.holders()).toEqual([]);
   });
 
-  // On PostgreSQL tests/pg/workers.test.ts runs the bigger case (4 workers, 200 jobs).
-  it.runIf(testBackend() === 'sqlite')('two workers on one SQLite file finish 20 tasks and run no job twice', async () => {
-    // The tasks start on deploy (two reserved jobs each, so 40 jobs cost no agent start-up). Each
-    // deploy appends its task id to a file: a witness outside the store that it ran once.
+  // On PostgreSQL tests/pg/workers.test.ts runs the bigger case (4 workers, 40 jobs; 200 in test:stress).
+  const TASKS = volume(8, 20);
+  it.runIf(testBackend() === 'sqlite')(`two workers on one SQLite file finish ${TASKS} tasks and run no job twice`, async () => {
+    // The tasks start on deploy (two reserved jobs each, so the jobs cost no agent start-up). Each
+    // deploy appends its task id to a file: a witness outside the store that it ran once. Deploys
+    // wait at a gate until both workers hold one, so both take part however late one starts.
     const e = (env = await makeAgentEnv({ repo, scenario: HAPPY }));
     const witness = join(e.home, 'deployed.log');
-    Object.assign(e.vars, { ORCH_DEPLOY_CMD: quote(['sh', '-c', `echo "$ORCH_TASK_ID" >> ${quote([witness])}`]) });
+    const gate = join(e.home, 'go');
+    // A long lease: jobs held at the gate must not be taken over because a starved machine delayed a heartbeat.
+    Object.assign(e.vars, {
+      ORCH_DEPLOY_CMD: gatedCommand(gate, `echo "$ORCH_TASK_ID" >> ${quote([witness])}`),
+      ORCH_DEPLOY_TIMEOUT_S: '30',
+      ORCH_WORKER_LEASE_S: String(scaled(60_000) / 1000),
+    });
     const ids: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < TASKS; i++) {
       await repo.git('branch', '--force', `many/${i}`, repo.branch);
       ids.push(await e.add({ stage: 'deploy', branch: `many/${i}` }));
     }
-    const [a, b] = await Promise.all([startWorker(e, '--until-idle', '--concurrency', '2', '--json'), startWorker(e, '--until-idle', '--concurrency', '2', '--json')]);
+    const workers = [startWorker(e, '--until-idle', '--concurrency', '2', '--json'), startWorker(e, '--until-idle', '--concurrency', '2', '--json')] as const;
+    await untilEveryWorkerHoldsAJob(e.store, workers.length);
+    writeFileSync(gate, '');
+    const [a, b] = await Promise.all(workers);
     expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
     const [sa, sb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
-    expect(sa.jobs + sb.jobs).toBe(40);
+    expect(sa.jobs + sb.jobs).toBe(2 * TASKS);
     expect(sa.failed + sb.failed).toBe(0);
     expect(sa.jobs).toBeGreaterThan(0);
     expect(sb.jobs).toBeGreaterThan(0);
@@ -97,7 +110,7 @@ describe('worker processes', () => {
       expect(r.runs.map((x) => x.job_id)).toEqual(r.jobs.map((j) => j.id));
     }
     expect(readFileSync(witness, 'utf8').trim().split('\n').map(Number).sort((x, y) => x - y)).toEqual(ids);
-    expect(await e.count('agent_runs')).toBe(40);
+    expect(await e.count('agent_runs')).toBe(2 * TASKS);
   });
 
   // The release is one guarded UPDATE, the same on both engines: this runs on SQLite only.

@@ -2,7 +2,6 @@
 // after a job ends). The exit code says what happened, so scripts can branch on it.
 import type { Command } from 'commander';
 import type { AdvanceOutcome } from '../../pipeline/decide.ts';
-import { advance } from '../../pipeline/advance.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
 
@@ -24,6 +23,7 @@ export function registerAdvance(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { advance } = await import('../../pipeline/advance.ts');
       const result = await withStore((deps) => advance(deps, id));
       if (o.json) printJson(result);
       else {

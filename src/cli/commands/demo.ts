@@ -5,22 +5,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildTimeline, renderTimeline, summarize } from '../../demo/timeline.ts';
-import { DEMO_BRANCH, setUpDemo } from '../../demo/setup.ts';
-import { addTask } from '../../pipeline/add-task.ts';
-import { openStore } from '../../store/db.ts';
-import { transitionsForTask } from '../../store/repos/history.ts';
-import { jobsForTask } from '../../store/repos/jobs.ts';
-import { runsForTask } from '../../store/repos/runs.ts';
-import { shadowRunsForTask } from '../../store/repos/shadow-runs.ts';
-import { getTask } from '../../store/repos/tasks.ts';
-import { runWorker } from '../../worker/loop.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { printJson, printLine } from '../context.ts';
 import type { Register } from '../program.ts';
 
+/** The demo's machinery, imported when it runs (not when `orch --help` lists the commands). */
+async function load() {
+  const [timeline, setup, addTask, db, history, jobs, runs, shadowRuns, tasks, loop] = await Promise.all([
+    import('../../demo/timeline.ts'),
+    import('../../demo/setup.ts'),
+    import('../../pipeline/add-task.ts'),
+    import('../../store/db.ts'),
+    import('../../store/repos/history.ts'),
+    import('../../store/repos/jobs.ts'),
+    import('../../store/repos/runs.ts'),
+    import('../../store/repos/shadow-runs.ts'),
+    import('../../store/repos/tasks.ts'),
+    import('../../worker/loop.ts'),
+  ]);
+  return { ...timeline, ...setup, ...addTask, ...db, ...history, ...jobs, ...runs, ...shadowRuns, ...tasks, ...loop };
+}
+
 async function demo(o: { keep?: boolean; json?: boolean; verbose?: boolean }): Promise<void> {
+  const { buildTimeline, renderTimeline, summarize, DEMO_BRANCH, setUpDemo, addTask, openStore, transitionsForTask, jobsForTask, runsForTask, shadowRunsForTask, getTask, runWorker } = await load();
   const t0 = performance.now();
   const root = mkdtempSync(join(tmpdir(), 'orch-demo-'));
   const stop = new AbortController();

@@ -2,10 +2,6 @@
 // Exit 0 clean, 1 drift (or findings left after --write), 2 usage error.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { renderJson } from '../../conformance/diagnostics/render-json.ts';
-import { renderSarif } from '../../conformance/diagnostics/render-sarif.ts';
-import { renderText } from '../../conformance/diagnostics/render-text.ts';
-import { driftExitCode, runDrift } from '../../conformance/drift.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 
@@ -31,6 +27,12 @@ export function registerDrift(program: Command): void {
     .option('--root <dir>', 'the repo to check (its orch.conformance.json configures the harness)', '.')
     .action(async (flags: DriftFlags) => {
       if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
+      const [{ renderJson }, { renderSarif }, { renderText }, { driftExitCode, runDrift }] = await Promise.all([
+        import('../../conformance/diagnostics/render-json.ts'),
+        import('../../conformance/diagnostics/render-sarif.ts'),
+        import('../../conformance/diagnostics/render-text.ts'),
+        import('../../conformance/drift.ts'),
+      ]);
       const run = await runDrift({ root: flags.root, write: flags.write ?? false });
       const out = flags.sarif
         ? renderSarif(run.report, run.root, orchVersion())

@@ -3,17 +3,10 @@
 // includes bad flags (so that 2 stays the command's own exit code, as with timeout(1)).
 import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
-import { loadConfig } from '../../config/load.ts';
 import { errorMessage } from '../../errors.ts';
-import {
-  procOptionsFromConfig,
-  runInGroup,
-  SHELL_EXIT,
-  shellExitCode,
-  shutdownSignal,
-  type RunOptions,
-  type RunResult,
-} from '../../proc/index.ts';
+import type { RunOptions, RunResult } from '../../proc/index.ts';
+// The exit codes only (no process code): the runner is imported when the command runs.
+import { SHELL_EXIT, shellExitCode } from '../../proc/result.ts';
 import { formatDuration, parseDuration } from '../../util/duration.ts';
 import { ExitSignal } from '../exit.ts';
 import type { Register } from '../program.ts';
@@ -54,6 +47,7 @@ function notice(result: RunResult, timeoutMs: number): string | null {
 
 async function execAction(command: string[], flags: ExecFlags): Promise<void> {
   let request: RunOptions & { timeoutMs: number };
+  const [{ loadConfig }, { procOptionsFromConfig, runInGroup, shutdownSignal }] = await Promise.all([import('../../config/load.ts'), import('../../proc/index.ts')]);
   try {
     const config = loadConfig();
     const fromConfig = procOptionsFromConfig(config);

@@ -1,13 +1,11 @@
 // `orch serve`: the read-only HTTP face (the live page, GET /queue, GET /healthz) until SIGINT or SIGTERM.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.ts';
-import { CONFIG_KEYS } from '../../config/keys.ts';
+import type { CONFIG_KEYS as ConfigKeys } from '../../config/keys.ts';
 import { InvalidInputError, OrchError, ERROR_CODES } from '../../errors.ts';
-import { startServer } from '../../http/serve.ts';
 import type { Register } from '../program.ts';
 
 /** --port: the same rule as ORCH_HTTP_PORT, but the message names the flag. */
-function parsePort(raw: string): number {
+function parsePort(raw: string, CONFIG_KEYS: typeof ConfigKeys): number {
   const parsed = CONFIG_KEYS.ORCH_HTTP_PORT.schema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(`--port ${JSON.stringify(raw)} is invalid: ${CONFIG_KEYS.ORCH_HTTP_PORT.allowed}`);
   return parsed.data;
@@ -38,8 +36,9 @@ export const registerServe: Register = (program: Command) => {
     .option('--host <address>', 'address to listen on (default: ORCH_HTTP_HOST, 127.0.0.1); off loopback ORCH_HTTP_TOKEN is required')
     .option('--port <n>', 'TCP port, 0 = a free one (default: ORCH_HTTP_PORT, 7070)')
     .action(async (o: { host?: string; port?: string }) => {
+      const [{ loadConfig }, { CONFIG_KEYS }, { startServer }] = await Promise.all([import('../../config/load.ts'), import('../../config/keys.ts'), import('../../http/serve.ts')]);
       const config = loadConfig();
-      const options = { ...(o.host === undefined ? {} : { host: parseHost(o.host) }), ...(o.port === undefined ? {} : { port: parsePort(o.port) }) };
+      const options = { ...(o.host === undefined ? {} : { host: parseHost(o.host) }), ...(o.port === undefined ? {} : { port: parsePort(o.port, CONFIG_KEYS) }) };
       let server;
       try {
         server = await startServer(config, options);

@@ -3,11 +3,8 @@
 // 1 rolled back or failed closed, 75 deferred (infra: try later), 2 usage or config error.
 import type { Command } from 'commander';
 import { errorMessage, isOrchError } from '../../errors.ts';
-import { refuseNested } from '../../stage/guard.ts';
-import { resolveStageOptions, type StageOptions } from '../../stage/options.ts';
-import { createProgress } from '../../stage/progress.ts';
+import type { StageOptions } from '../../stage/options.ts';
 import type { StageReport } from '../../stage/report.ts';
-import { runStage } from '../../stage/run.ts';
 import { printJson, printLine } from '../context.ts';
 import { EXIT, ExitSignal, STAGE_EXIT } from '../exit.ts';
 import type { Register } from '../program.ts';
@@ -27,6 +24,12 @@ function renderText(r: StageReport): void {
 }
 
 async function stageAction(flags: StageOptions): Promise<void> {
+  const [{ refuseNested }, { resolveStageOptions }, { createProgress }, { runStage }] = await Promise.all([
+    import('../../stage/guard.ts'),
+    import('../../stage/options.ts'),
+    import('../../stage/progress.ts'),
+    import('../../stage/run.ts'),
+  ]);
   refuseNested();
   const options = await resolveStageOptions(flags);
   const controller = new AbortController();

@@ -1,28 +1,24 @@
 // `orch task add|list|show|retry|merge|cancel`: operators create and inspect tasks, unblock them,
-// merge a task staged without --merge, and end a task by hand.
+// merge a task staged without --merge, and end a task by hand. What a subcommand runs is imported
+// when it runs: registering the commands (and `orch --help`) loads no store, pipeline or git code.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../errors.ts';
-import { requireWorkTree } from '../../git/repo.ts';
+import { InvalidInputError, TaskStateError } from '../../errors.ts';
 import { isStage, STAGES } from '../../pipeline/stages.ts';
 import { isTaskState, TASK_STATES, type TaskState } from '../../pipeline/states.ts';
-import { addTask } from '../../pipeline/add-task.ts';
-import { retryTask } from '../../pipeline/retry.ts';
-import { advance } from '../../pipeline/advance.ts';
-import { cancelTask } from '../../pipeline/restage.ts';
-import { withMergeGateOptions } from '../../merge/scope.ts';
-import { TaskStateError } from '../../errors.ts';
-import { EXIT, ExitSignal } from '../exit.ts';
-import { alertsForTask } from '../../store/repos/alerts.ts';
-import { gateResultsForTask, transitionsForTask } from '../../store/repos/history.ts';
-import { jobsForTask } from '../../store/repos/jobs.ts';
-import { runsForTask } from '../../store/repos/runs.ts';
-import { getTask, listTasks } from '../../store/repos/tasks.ts';
 import type { Db } from '../../store/tx.ts';
+import { EXIT, ExitSignal } from '../exit.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
-import { renderTask, taskJson, taskTable, type TaskRecord } from '../../views/task-views.ts';
+import type { TaskRecord } from '../../views/task-views.ts';
 
 async function loadRecord(db: Db, id: number): Promise<TaskRecord> {
+  const [{ alertsForTask }, { gateResultsForTask, transitionsForTask }, { jobsForTask }, { runsForTask }, { getTask }] = await Promise.all([
+    import('../../store/repos/alerts.ts'),
+    import('../../store/repos/history.ts'),
+    import('../../store/repos/jobs.ts'),
+    import('../../store/repos/runs.ts'),
+    import('../../store/repos/tasks.ts'),
+  ]);
   const task = await getTask(db, id);
   const [jobs, transitions, gateResults, runs, alerts] = await Promise.all([
     jobsForTask(db, id),
@@ -47,6 +43,7 @@ export function registerTask(program: Command): void {
     .option('--stage <stage>', 'stage to start on (a branch that already has work may start later)', 'analysis')
     .option('--json', 'print the task and its job as JSON')
     .action(async (o: { repo: string; branch: string; base: string; title: string; stage: string; json?: boolean }) => {
+      const { addTask } = await import('../../pipeline/add-task.ts');
       await withStore(async (deps) => {
         const { task: t, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: o.title, stage: o.stage });
         if (o.json) return printJson({ task: t, job });
@@ -66,6 +63,7 @@ export function registerTask(program: Command): void {
       if (o.state !== undefined && !isTaskState(o.state)) throw new InvalidInputError(`--state ${JSON.stringify(o.state)} is invalid: one of ${Object.values(TASK_STATES).join(', ')}`);
       if (o.stage !== undefined && !isStage(o.stage)) throw new InvalidInputError(`--stage ${JSON.stringify(o.stage)} is invalid: one of ${STAGES.join(', ')}`);
       // The repo is stored as its work tree's top level: a subfolder finds it too; a folder that is gone is matched as written.
+      const [{ listTasks }, { taskTable }, { requireWorkTree }] = await Promise.all([import('../../store/repos/tasks.ts'), import('../../views/task-views.ts'), import('../../git/repo.ts')]);
       const repo = o.repo === undefined ? undefined : await requireWorkTree(o.repo).catch(() => resolve(o.repo as string));
       const filter = { ...(o.state === undefined ? {} : { state: o.state as TaskState }), ...(o.stage === undefined ? {} : { stage: o.stage }), ...(repo === undefined ? {} : { repo }) };
       await withStore(async ({ store }) => {
@@ -83,6 +81,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the task and its records as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { renderTask, taskJson } = await import('../../views/task-views.ts');
       await withStore(async ({ store }) => {
         const record = await loadRecord(store.db, id);
         if (o.json) printJson(taskJson(record));
@@ -97,6 +96,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { retryTask } = await import('../../pipeline/retry.ts');
       await withStore(async ({ store }) => {
         const result = await retryTask(store, id);
         if (o.json) return printJson(result);
@@ -111,6 +111,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const [{ getTask }, { advance }, { withMergeGateOptions }] = await Promise.all([import('../../store/repos/tasks.ts'), import('../../pipeline/advance.ts'), import('../../merge/scope.ts')]);
       await withStore(async (deps) => {
         const t = await getTask(deps.store.db, id);
         if (t.substate !== 'mergeable') {
@@ -130,6 +131,7 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (rawId: string, o: { json?: boolean }) => {
       const id = parseTaskId(rawId);
+      const { cancelTask } = await import('../../pipeline/restage.ts');
       await withStore(async (deps) => {
         const result = await cancelTask(deps, id);
         if (o.json) return printJson(result);

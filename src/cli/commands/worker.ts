@@ -4,8 +4,6 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../errors.ts';
-import { runWorker } from '../../worker/loop.ts';
-import { loadConfig } from '../../config/load.ts';
 import { ExitSignal, EXIT } from '../exit.ts';
 import { printJson, withStore } from '../context.ts';
 import type { Register } from '../program.ts';
@@ -41,6 +39,7 @@ export const registerWorker: Register = (program: Command) => {
     .option('--json', 'print a summary as JSON on stdout when the worker stops')
     .action(async (o: { concurrency: string; untilIdle?: boolean; json?: boolean }) => {
       const concurrency = parseConcurrency(o.concurrency);
+      const { runWorker } = await import('../../worker/loop.ts');
       const controller = new AbortController();
       const remove = stopOnSignals(controller);
       try {
@@ -52,6 +51,7 @@ export const registerWorker: Register = (program: Command) => {
         if (o.json) printJson(summary);
         // A run until idle is a batch: it fails when a job of it failed or could not start its agent.
         if (o.untilIdle && (summary.failed > 0 || summary.errors > 0 || summary.agentNotFound > 0)) {
+          const { loadConfig } = await import('../../config/load.ts');
           const parts = [
             ...(summary.failed + summary.errors > 0 ? [`${summary.failed + summary.errors} job(s) failed`] : []),
             ...(summary.agentNotFound > 0 ? [`${summary.agentNotFound} job(s) deferred: agent command not found: ${loadConfig().ORCH_AGENT_CMD[0]}`] : []),

@@ -1,0 +1,139 @@
+// `npm run build` (and `prepare`, so `npm ci` runs it): compile the CLI to dist/ with esbuild, so
+// bin/orch.js starts from JavaScript instead of transpiling ~200 TypeScript files through tsx on
+// every start (docs/decisions.md, "A compiled CLI").
+//
+// One bundle per entry point (src/cli/main.ts for bin/orch.js, src/cli/program.ts for
+// scripts/stage.ts), split into chunks so each command's lazy import stays lazy; packages stay
+// external (node_modules is loaded as it is, and tsx stays the conformance loader's importer of the
+// scanned repo's registries). The build records the sha256 of every source it read, byte for byte
+// as esbuild got it, plus this script and tsconfig.json; bin/build-state.js refuses a build whose
+// sources have changed since. Each build lands in dist/<hash>/ and dist/current.json names it,
+// replaced atomically, so a CLI starting during a rebuild runs either the old build or the new one.
+//
+// `--if-stale` builds only when there is no current build. `--quiet` prints nothing on success.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import * as esbuild from 'esbuild';
+import { buildState, hashContents, readCurrent, REPO_ROOT, type BuildRecord } from '../bin/build-state.js';
+
+/** The entry points, by output name: dist/<hash>/<name>.js. */
+export const ENTRY_POINTS: Readonly<Record<string, string>> = Object.freeze({ main: 'src/cli/main.ts', program: 'src/cli/program.ts' });
+
+/** Files that shape the output without being imported: a change to them stales the build too. */
+export const BUILD_INPUTS: readonly string[] = Object.freeze(['scripts/build.ts', 'tsconfig.json']);
+
+const LOADERS: Readonly<Record<string, esbuild.Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
+
+const posix = (path: string) => path.split(sep).join('/');
+
+/**
+ * A source's `import.meta.url`, `.dirname` and `.filename`, rewritten to name the source file, not
+ * the bundle chunk the code ends up in: the code finds docs/, fixtures/ and package.json relative
+ * to itself, as it does under tsx. Every output file is in dist/<hash>/, two levels below the repo.
+ */
+export function rewriteImportMeta(text: string, fileFromRoot: string): string {
+  if (!text.includes('import.meta')) return text;
+  const fromOut = `../../${posix(fileFromRoot)}`;
+  const dirFromOut = posix(dirname(fromOut));
+  const url = `new URL(${JSON.stringify(fromOut)}, import.meta.url)`;
+  const rewritten = text
+    .replace(/\bimport\.meta\.url\b/g, `${url}.href`)
+    .replace(/\bimport\.meta\.filename\b/g, `__orchFileURLToPath(${url})`)
+    .replace(/\bimport\.meta\.dirname\b/g, `__orchFileURLToPath(new URL(${JSON.stringify(dirFromOut)}, import.meta.url))`);
+  if (rewritten === text) return text;
+  return `import { fileURLToPath as __orchFileURLToPath } from 'node:url';\n${rewritten}`;
+}
+
+export interface BuildResult {
+  readonly record: BuildRecord;
+  /** False when --if-stale found a current build and built nothing. */
+  readonly built: boolean;
+  readonly ms: number;
+}
+
+/** Build dist/ from the sources under `root` (this repo unless told). */
+export async function buildCli(options: { root?: string; ifStale?: boolean } = {}): Promise<BuildResult> {
+  const root = options.root ?? REPO_ROOT;
+  const started = performance.now();
+  if (options.ifStale) {
+    const state = buildState(root);
+    if (state.state === 'current') return { record: state.record, built: false, ms: performance.now() - started };
+  }
+  const dist = join(root, 'dist');
+  mkdirSync(dist, { recursive: true });
+  // The bytes esbuild compiled, keyed by repo-relative path: what the recorded hash covers.
+  const read = new Map<string, Buffer>();
+  for (const file of BUILD_INPUTS) read.set(file, readFileSync(join(root, file)));
+  const capture: esbuild.Plugin = {
+    name: 'orch-sources',
+    setup(b) {
+      b.onLoad({ filter: /.*/ }, (args) => {
+        const file = posix(relative(root, args.path));
+        const loader = LOADERS[extname(args.path)];
+        if (!loader || file.startsWith('..') || file.split('/').includes('node_modules')) return undefined;
+        const bytes = readFileSync(args.path);
+        read.set(file, bytes);
+        return { contents: rewriteImportMeta(bytes.toString('utf8'), file), loader, resolveDir: dirname(args.path) };
+      });
+    },
+  };
+  const tmp = join(dist, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: { ...ENTRY_POINTS },
+      outdir: tmp,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      chunkNames: 'chunk-[hash]',
+      tsconfig: join(root, 'tsconfig.json'),
+      logLevel: 'silent',
+      plugins: [capture],
+    });
+    const files = [...read.keys()].sort();
+    const hash = hashContents(files.map((f) => [f, read.get(f)]));
+    const dir = hash.slice(0, 16);
+    const record: BuildRecord = { hash, dir, files, builtAt: new Date().toISOString() };
+    // Another build of the same sources may have landed first: its output is the same.
+    if (existsSync(join(dist, dir))) rmSync(tmp, { recursive: true, force: true });
+    else renameSync(tmp, join(dist, dir));
+    const previous = readCurrent(dist);
+    writeFileSync(join(dist, `current.json.${process.pid}`), `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(join(dist, `current.json.${process.pid}`), join(dist, 'current.json'));
+    prune(dist, new Set([dir, previous?.dir ?? dir]));
+    return { record, built: true, ms: performance.now() - started };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Remove builds other than `keep` (the new one and the one before, which a running CLI may still load chunks from). */
+function prune(dist: string, keep: ReadonlySet<string>): void {
+  for (const entry of readdirSync(dist, { withFileTypes: true })) {
+    if (entry.isDirectory() && !entry.name.startsWith('.') && !keep.has(entry.name)) rmSync(join(dist, entry.name), { recursive: true, force: true });
+  }
+}
+
+if (import.meta.filename === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--if-stale' && a !== '--quiet');
+  if (unknown.length > 0) {
+    process.stderr.write(`scripts/build.ts: unknown argument ${unknown.join(' ')} (allowed: --if-stale, --quiet)\n`);
+    process.exit(2);
+  }
+  try {
+    const { record, built, ms } = await buildCli({ ifStale: args.includes('--if-stale') });
+    if (!args.includes('--quiet')) {
+      process.stdout.write(built ? `built dist/${record.dir} from ${record.files.length} files in ${Math.round(ms)} ms\n` : `dist/${record.dir} is current\n`);
+    }
+  } catch (error) {
+    process.stderr.write(`scripts/build.ts: the build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

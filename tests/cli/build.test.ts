@@ -1,0 +1,135 @@
+// The compiled CLI (scripts/build.ts, bin/build-state.js, bin/orch.js): a build runs only while it
+// is current, a stale one never runs, and the code finds its files as it does under tsx.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildState, hashSources, readCurrent } from '../../bin/build-state.js';
+import { BUILD_INPUTS, buildCli, rewriteImportMeta } from '../../scripts/build.ts';
+import { scaled } from '../helpers/time.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+/** The node_modules packages resolve from: the repo's, or a parent's (a staged worktree under .orch/ has none of its own). */
+const NODE_MODULES = (() => {
+  const entry = createRequire(import.meta.url).resolve('commander');
+  return entry.slice(0, entry.lastIndexOf(`${sep}node_modules${sep}`) + `${sep}node_modules`.length);
+})();
+const DESCRIPTION = 'orch: the core of a self-hosting orchestrator for AI-agent software delivery';
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of what the build and the bin need (src/, bin/, scripts/build.ts, tsconfig.json), sharing node_modules. */
+function copyOfRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-build-'));
+  temps.push(dir);
+  for (const part of ['src', 'bin', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  mkdirSync(join(dir, 'scripts'));
+  cpSync(join(ROOT, 'scripts/build.ts'), join(dir, 'scripts/build.ts'));
+  symlinkSync(NODE_MODULES, join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Replace `from` by `to` in a file; fails when `from` is not there (the test would prove nothing). */
+function replaceIn(file: string, from: string, to: string): void {
+  const text = readFileSync(file, 'utf8');
+  expect(text, file).toContain(from);
+  writeFileSync(file, text.split(from).join(to));
+}
+
+/** The built chunk that holds `text` (the program's description). */
+function builtChunkWith(root: string, text: string): string {
+  const record = readCurrent(join(root, 'dist'));
+  if (!record) throw new Error(`no build in ${root}`);
+  const dir = join(root, 'dist', record.dir);
+  const file = readdirSync(dir).find((f) => f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes(text));
+  if (!file) throw new Error(`no chunk of ${dir} holds ${JSON.stringify(text)}`);
+  return join(dir, file);
+}
+
+const help = async (root: string) => (await execa(process.execPath, [join(root, 'bin/orch.js'), '--help'], { reject: false, timeout: scaled(60_000) })).stdout;
+
+describe('bin/orch.js and the build', () => {
+  it('runs a current build, never a stale one (an edited source falls back to tsx), and the rebuilt one again', async () => {
+    const root = copyOfRepo();
+    expect(buildState(root).state).toBe('absent');
+    await buildCli({ root });
+    expect(buildState(root).state).toBe('current');
+    // Mark the build's output (the hash covers the sources, not the output): what runs shows which one ran.
+    replaceIn(builtChunkWith(root, DESCRIPTION), DESCRIPTION, 'FROM-BUILD');
+    expect(await help(root)).toContain('FROM-BUILD');
+
+    replaceIn(join(root, 'src/cli/program.ts'), DESCRIPTION, 'FROM-SOURCE');
+    expect(buildState(root).state).toBe('stale');
+    const fallback = await help(root);
+    expect(fallback).toContain('FROM-SOURCE');
+    expect(fallback).not.toContain('FROM-BUILD');
+
+    const rebuilt = await buildCli({ root, ifStale: true });
+    expect(rebuilt.built).toBe(true);
+    expect(buildState(root).state).toBe('current');
+    replaceIn(builtChunkWith(root, 'FROM-SOURCE'), 'FROM-SOURCE', 'FROM-REBUILD');
+    expect(await help(root)).toContain('FROM-REBUILD');
+  });
+
+  it('--if-stale builds nothing while the build is current; a changed tsconfig or build script stales it', async () => {
+    const root = copyOfRepo();
+    const first = await buildCli({ root });
+    const again = await buildCli({ root, ifStale: true });
+    expect(again).toMatchObject({ built: false, record: { hash: first.record.hash } });
+    expect(first.record.files).toEqual(expect.arrayContaining([...BUILD_INPUTS, 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/commands/drift.ts']));
+    expect(first.record.files.some((f) => f.includes('node_modules'))).toBe(false);
+    writeFileSync(join(root, 'tsconfig.json'), `${readFileSync(join(root, 'tsconfig.json'), 'utf8')}\n`);
+    expect(buildState(root).state).toBe('stale');
+  });
+
+  it('a deleted source stales the build; an unreadable record is no build', async () => {
+    const root = copyOfRepo();
+    const { record } = await buildCli({ root });
+    rmSync(join(root, 'src/cli/duration.ts'));
+    expect(buildState(root).state).toBe('stale');
+    expect(hashSources(root, record.files)).not.toBe(record.hash);
+    writeFileSync(join(root, 'dist/current.json'), '{"hash": 1');
+    expect(buildState(root).state).toBe('absent');
+  });
+
+  it('the code keeps finding docs/, fixtures/ and package.json relative to its source file', async () => {
+    const root = copyOfRepo();
+    const { record } = await buildCli({ root });
+    const dir = join(root, 'dist', record.dir);
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    expect(code).not.toMatch(/import\.meta\.(dirname|filename)/);
+    // Every import.meta.url left is the base of a URL that names a source file or folder.
+    expect([...code.matchAll(/new URL\(("[^"]*"), import\.meta\.url\)/g)].map((m) => JSON.parse(m[1] as string) as string)).toEqual(
+      expect.arrayContaining(['../../src/cli/commands/drift.ts', '../../src/launcher']),
+    );
+    expect(code.replace(/new URL\("[^"]*", import\.meta\.url\)/g, '')).not.toContain('import.meta');
+  });
+});
+
+describe('rewriteImportMeta', () => {
+  it('names the source file from dist/<build>/, two folders below the repo', () => {
+    const out = rewriteImportMeta('const a = import.meta.dirname; const b = import.meta.url; const c = import.meta.filename;', 'src/x/y.ts');
+    expect(out).toBe(
+      "import { fileURLToPath as __orchFileURLToPath } from 'node:url';\n" +
+        'const a = __orchFileURLToPath(new URL("../../src/x", import.meta.url)); ' +
+        'const b = new URL("../../src/x/y.ts", import.meta.url).href; ' +
+        'const c = __orchFileURLToPath(new URL("../../src/x/y.ts", import.meta.url));',
+    );
+    // The same expressions, evaluated as if the chunk lived in /repo/dist/abc/, give the source's paths.
+    const chunk = 'file:///repo/dist/abc/chunk-1.js';
+    expect(new URL('../../src/x', chunk).href).toBe('file:///repo/src/x');
+    expect(new URL('../../src/x/y.ts', chunk).href).toBe('file:///repo/src/x/y.ts');
+  });
+
+  it('leaves a file without import.meta as it is', () => {
+    expect(rewriteImportMeta('export const x = 1;', 'src/a.ts')).toBe('export const x = 1;');
+  });
+});
