@@ -56,7 +56,9 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
     // A plain wait (no transition, job or alert) only records its gate results: it confirms the
     // version without bumping it, so it cannot undo the decision of a concurrent evaluator of the
     // task (the worker whose merge gate holds the lock while a sweep finds it busy).
-    const noop = decision.outcome === 'deferred' && !edge && !decision.nextJob && !decision.alert;
+    // A wait that turns the task mergeable (staged without --merge) is a write: it sets the substate.
+    const becomesMergeable = waitsForMerge(decision) && task.substate !== 'mergeable';
+    const noop = decision.outcome === 'deferred' && !edge && !decision.nextJob && !decision.alert && !becomesMergeable;
     const guarded = noop ? await confirmTaskVersion(trx, task.id, task.version) : await updateTaskGuarded(trx, task.id, task.version, patchFor(decision), at);
     if (!guarded) throw new VersionConflictError(task.id, task.version);
     const transition = edge ? await insertTransition(trx, { taskId: task.id, jobId, transition: edge, reason: decision.reason, at }) : null;

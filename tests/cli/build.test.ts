@@ -90,7 +90,7 @@ describe('bin/orch.js and the build', () => {
   it('a deleted source stales the build; an unreadable record is no build', async () => {
     const root = copyOfRepo();
     const { record } = await buildCli({ root });
-    rmSync(join(root, 'src/cli/duration.ts'));
+    rmSync(join(root, 'src/util/duration.ts'));
     expect(buildState(root).state).toBe('stale');
     expect(hashSources(root, record.files)).not.toBe(record.hash);
     writeFileSync(join(root, 'dist/current.json'), '{"hash": 1');

@@ -54,7 +54,7 @@ describe('README quickstart', () => {
     const ci = shellCommands(readFileSync(join(ROOT, '.ci/run'), 'utf8'));
     expect(ci[0]).toEqual(['set', '-euo', 'pipefail']);
     // CI does not stage orch itself: that would run the whole suite twice. scripts/bench/quickstart.ts runs line 1.
-    expect(ci.slice(-3)).toEqual([['npm', 'ci'], ['npm', 'run', 'lint'], ['npm', 'test']]);
+    expect(ci.slice(-4)).toEqual([['npm', 'ci'], ['npm', 'run', 'lint'], ['npm', 'test'], ['npm', 'run', 'test:chaos', '--', '--tasks', '2', '--kills', '4', '--gap-min-ms', '500', '--gap-max-ms', '1500', '--step-ms', '100']]);
     // Every npm script the quickstart and CI run exists, and every file its command names is in the repo.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
     const run = [...quickstart.flatMap(commandsOf), ...ci].filter((argv) => argv[0] === 'npm' && (argv[1] === 'test' || argv[1] === 'run'));

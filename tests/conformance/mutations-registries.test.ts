@@ -21,7 +21,7 @@ describe('orch drift catches each registry mutation', () => {
 
   it('a folder moved to another layer in the dependency rules (LAYERS)', async () => {
     const r = fresh();
-    r.edit('.dependency-cruiser.mjs', "paths: ['^src/worker/', '^src/http/', '^src/stage/', '^src/demo/']", "paths: ['^src/worker/', '^src/stage/', '^src/demo/']");
+    r.edit('.dependency-cruiser.mjs', "paths: ['^src/worker/', '^src/views/', '^src/http/', '^src/stage/', '^src/demo/']", "paths: ['^src/worker/', '^src/views/', '^src/stage/', '^src/demo/']");
     r.edit('.dependency-cruiser.mjs', "paths: ['^src/cli/']", "paths: ['^src/cli/', '^src/http/']");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);

@@ -119,7 +119,6 @@ describe('PostgreSQL: worker processes', () => {
       env: {
         ORCH_MERGE_RETEST_CMD: retest,
         ORCH_MERGE_RETEST_TIMEOUT_S: String(scaled(30_000) / 1000),
-        ORCH_WORKER_LEASE_S: String(scaled(60_000) / 1000),
         ORCH_MERGE_RETRY_BACKOFF_S: '0',
         ORCH_MERGE_INFRA_RETRIES: '5',
         // A short lock wait: the loser gives up its round while the winner is still held.

@@ -1,6 +1,7 @@
 // The generic infra branch of advance(): a defer that carries a retry policy re-queues the stage's
 // job with backoff (task stays, no rollback, no developer job); exhaustion blocks with ONE alert.
 import { sql } from 'kysely';
+import { quote } from 'shell-quote';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { advance } from '../../src/pipeline/advance.ts';
@@ -11,7 +12,7 @@ import { retryTask } from '../../src/pipeline/retry.ts';
 import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
-import { holdMergeLock, type HeldLock } from '../helpers/merge-lock.ts';
+import type { HeldLock } from '../helpers/merge-lock.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 
 const policy = { retries: 2, backoffMs: 1000 };
@@ -51,11 +52,12 @@ afterEach(async () => {
 
 describe('infra retry through advance()', () => {
   it('writes a deferred job with not_before and infra_attempts; exhaustion blocks once; retry starts a new budget', async () => {
-    // The merge lock held by someone else makes check_branch_mergeable defer for infra on every call.
-    const e = (env = await makePipelineEnv({ env: { ORCH_MERGE_INFRA_RETRIES: '1', ORCH_MERGE_RETRY_BACKOFF_S: '30' } }));
+    // A re-test that reports a locked database makes check_branch_mergeable defer for infra
+    // (lock-busy from the output) on every call. (A busy merge lock is a wait, not an infra fault.)
+    const retest = quote(['sh', '-c', 'echo "Error: database is locked" >&2; exit 1']);
+    const e = (env = await makePipelineEnv({ env: { ORCH_MERGE_INFRA_RETRIES: '1', ORCH_MERGE_RETRY_BACKOFF_S: '30', ORCH_MERGE_RETEST_CMD: retest } }));
     const id = await e.add({ stage: 'deploy-staging' });
     e.write(id, '15-staging-log.md', 'staging_status: PASSED\n');
-    held = await holdMergeLock(e, { holder: 'someone-else', taskId: null, acquiredAt: '2000-01-01T00:00:00.000Z', expiresAt: '2999-01-01T00:00:00.000Z' });
     await e.finishJobs(id);
     const t0 = Date.now();
     const first = await advance(e, id);
