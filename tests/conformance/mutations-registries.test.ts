@@ -22,7 +22,7 @@ describe('orch drift catches each registry mutation', () => {
   it('a folder moved to another layer in the dependency rules (LAYERS)', async () => {
     const r = fresh();
     r.edit('.dependency-cruiser.mjs', "paths: ['^src/worker/', '^src/views/', '^src/http/', '^src/stage/', '^src/demo/']", "paths: ['^src/worker/', '^src/views/', '^src/stage/', '^src/demo/']");
-    r.edit('.dependency-cruiser.mjs', "paths: ['^src/cli/']", "paths: ['^src/cli/', '^src/http/']");
+    r.edit('.dependency-cruiser.mjs', "paths: ['^src/cli/', '^src/roadmap/']", "paths: ['^src/cli/', '^src/roadmap/', '^src/http/']");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(diagnostics.filter((d) => d.ruleId === 'block-entry-differs').map((d) => `${d.file} ${d.message.split(':').slice(0, 3).join(':')}`)).toEqual([
