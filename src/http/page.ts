@@ -50,7 +50,6 @@ export function logTail(path: string | null, lines = LOG_LINES): string[] {
     const buffer = Buffer.alloc(length);
     fd = openSync(path, 'r');
     readSync(fd, buffer, 0, length, size - length);
-    // eslint-disable-next-line no-control-regex
     const text = buffer.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
     return maskSecrets(text)
       .split(/\r?\n/)

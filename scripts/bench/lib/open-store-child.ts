@@ -19,7 +19,7 @@ while (!existsSync(startFile)) {
 }
 try {
   const store = /^postgres(ql)?:/.test(url) ? await openPostgresStore(url) : await openSqliteStore(url);
-  const rows = await (store.db as unknown as Kysely<any>).selectFrom('kysely_migration').select('name').execute();
+  const rows = await (store.db as unknown as Kysely<{ kysely_migration: { name: string } }>).selectFrom('kysely_migration').select('name').execute();
   await store.close();
   process.stdout.write(`${JSON.stringify({ ok: true, migrations: rows.length })}\n`);
 } catch (error) {

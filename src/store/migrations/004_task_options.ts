@@ -10,7 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../db.ts';
 
-export async function up(db: Kysely<any>, dialect: StoreDialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const float = dialect === 'postgres' ? 'double precision' : 'real';
   await db.schema.alterTable('tasks').addColumn('suite_cmd', 'text').execute();
   await db.schema.alterTable('tasks').addColumn('timeout_s', float).execute();
@@ -24,6 +24,6 @@ export async function up(db: Kysely<any>, dialect: StoreDialect): Promise<void> 
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const column of ['merge_policy', 'substate', 'timeout_s', 'suite_cmd']) await db.schema.alterTable('tasks').dropColumn(column).execute();
 }
