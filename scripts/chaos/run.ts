@@ -36,7 +36,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ORCH = join(ROOT, 'bin/orch.js');
 const FAKE_AGENT = join(ROOT, 'fixtures/agents/fake-agent');
 const MERGE_GREEN = join(ROOT, 'fixtures/suites/merge-green.sh');
-const MARKER = 'ORCH_CHAOS_MARKER';
+const MARKER = 'CHAOS_RUN_MARKER'; // not ORCH_*: orch refuses an unknown ORCH_ key
 const ENGINES = ['sqlite', 'postgres'] as const;
 type Engine = (typeof ENGINES)[number];
 

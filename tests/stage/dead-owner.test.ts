@@ -20,7 +20,7 @@ import { makeTempRepo } from '../helpers/git-repo.ts';
 import { until } from '../proc/helpers.ts';
 
 const SUITES = resolve(import.meta.dirname, '../../fixtures/suites');
-const MARK = 'ORCH_TEST_MARKER';
+const MARK = 'TEST_ORCH_MARKER';
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
