@@ -12,14 +12,14 @@ import { join } from 'node:path';
 const RUN_VAR = 'TEST_RUN_TMPDIR';
 
 /** Caches kept across runs in the machine's temp folder, linked into the run's. */
-const CACHES = [`tsx-${process.getuid?.() ?? 0}`, `orch-v8-cache-${process.getuid?.() ?? 0}`];
+const CACHES = [`tsx-${process.getuid?.() ?? 0}`, `v8-cache-orch-${process.getuid?.() ?? 0}`];
 
 export function setup(): () => void {
   if (process.env[RUN_VAR]) return () => undefined; // another project's setup made it and removes it
   const previous = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), 'orch-testrun-'));
   // tsx keeps its transform cache in $TMPDIR/tsx-<uid>, the scanner its V8 code cache in
-  // $TMPDIR/orch-v8-cache-<uid>: the run uses the machine's, which outlive it.
+  // $TMPDIR/v8-cache-orch-<uid>: the run uses the machine's, which outlive it.
   for (const cache of CACHES) {
     mkdirSync(join(tmpdir(), cache), { recursive: true });
     symlinkSync(join(tmpdir(), cache), join(dir, cache));

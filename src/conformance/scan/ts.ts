@@ -33,7 +33,7 @@ function loadWithCodeCache(): typeof TypeScript {
   if (cached) return cached.exports as typeof TypeScript;
   const source = readFileSync(FILE, 'utf8');
   const st = statSync(FILE);
-  const cacheFile = join(tmpdir(), `orch-v8-cache-${typeof process.getuid === 'function' ? process.getuid() : 0}`, `${createHash('sha1').update(`${FILE}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
+  const cacheFile = join(tmpdir(), `v8-cache-orch-${typeof process.getuid === 'function' ? process.getuid() : 0}`, `${createHash('sha1').update(`${FILE}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
   let data: Buffer | undefined;
   try {
     data = readFileSync(cacheFile);
