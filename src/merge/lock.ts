@@ -145,10 +145,11 @@ async function currentHolderRow(store: PostgresStore, repo: string) {
   for (let attempt = 1; ; attempt++) {
     const row = await findMergeLock(store.db, repo);
     if (row || attempt >= HOLDER_ROW_ATTEMPTS) return row;
-    await sleep(10 * attempt);
+    await sleep(Math.min(10 * attempt, 100));
   }
 }
-const HOLDER_ROW_ATTEMPTS = 5;
+// About 1 s in all: on a loaded machine the holder's row can lag its lock by more than 100 ms.
+const HOLDER_ROW_ATTEMPTS = 15;
 
 /** The lock as a `merge_locks` row: an atomic insert, or a guarded takeover of an expired row. */
 export function storeMergeLock(store: Store): MergeLock {
