@@ -66,6 +66,28 @@ const alert = z
   })
   .strict();
 
+/** A deterministic suite runner's block (staging, testing): one shape, the keys and role it reads named. */
+function suiteRunner(d: { enabled: string; suite: string; timeout: string; llmRole: string; what: string }) {
+  return z
+    .object({
+      enabled: z.boolean().describe(d.enabled),
+      repos: z.array(z.string()).describe('ORCH_STAGING_RUNNER_REPOS'),
+      suite_cmd: z.string().nullable().describe(d.suite),
+      timeout_s: z.number().describe(d.timeout),
+      infra_retries: z.number().int().describe('ORCH_STAGING_RUNNER_INFRA_RETRIES'),
+      retry_backoff_s: z.number().describe('ORCH_STAGING_RUNNER_RETRY_BACKOFF_S'),
+      runs: count.describe('runs that reached an outcome: passed + failed + tool_errors + fallbacks'),
+      passed: count.describe('suites that passed'),
+      failed: count.describe('suites that failed (a code fault: rollback)'),
+      tool_errors: count.describe('suites that could not run or finish: deferred + exhausted'),
+      deferred: count.describe('tool errors re-queued with backoff'),
+      exhausted: count.describe('tool errors that spent the infra budget and failed closed'),
+      fallbacks: count.describe(`internal errors that handed the job to the LLM ${d.llmRole}`),
+    })
+    .strict()
+    .describe(d.what);
+}
+
 export const QueueResponse = z
   .object({
     generated_at: iso.describe('when the snapshot was read (ISO-8601 UTC); every block describes this moment'),
@@ -93,42 +115,20 @@ export const QueueResponse = z
     running: z.array(runningJob).describe('what runs now: jobs under a worker lease, and tasks whose merge gate re-tests under the repo lock'),
     deferred: z.array(deferredJob).describe('deferred jobs, soonest first'),
     merge_locks: z.array(mergeLock).describe('merge locks held now, one per repository'),
-    staging_runner: z
-      .object({
-        enabled: z.boolean().describe('ORCH_STAGING_RUNNER_ENABLED'),
-        repos: z.array(z.string()).describe('ORCH_STAGING_RUNNER_REPOS'),
-        suite_cmd: z.string().nullable().describe('ORCH_STAGING_SUITE_CMD (secrets masked), null for the repo npm test'),
-        timeout_s: z.number().describe('ORCH_STAGING_RUNNER_TIMEOUT_S'),
-        infra_retries: z.number().int().describe('ORCH_STAGING_RUNNER_INFRA_RETRIES'),
-        retry_backoff_s: z.number().describe('ORCH_STAGING_RUNNER_RETRY_BACKOFF_S'),
-        runs: count.describe('runs that reached an outcome: passed + failed + tool_errors + fallbacks'),
-        passed: count.describe('suites that passed'),
-        failed: count.describe('suites that failed (a code fault: rollback)'),
-        tool_errors: count.describe('suites that could not run or finish: deferred + exhausted'),
-        deferred: count.describe('tool errors re-queued with backoff'),
-        exhausted: count.describe('tool errors that spent the infra budget and failed closed'),
-        fallbacks: count.describe('internal errors that handed the job to the LLM deployer'),
-      })
-      .strict()
-      .describe('the deterministic staging runner: settings in force and counters (docs/architecture/staging-runner.md)'),
-    test_runner: z
-      .object({
-        enabled: z.boolean().describe('ORCH_TEST_RUNNER_ENABLED'),
-        repos: z.array(z.string()).describe('ORCH_STAGING_RUNNER_REPOS'),
-        suite_cmd: z.string().nullable().describe('the test suite run: ORCH_TEST_SUITE_CMD, else ORCH_STAGING_SUITE_CMD (secrets masked); null for the repo npm test'),
-        timeout_s: z.number().describe('ORCH_TEST_RUNNER_TIMEOUT_S'),
-        infra_retries: z.number().int().describe('ORCH_STAGING_RUNNER_INFRA_RETRIES'),
-        retry_backoff_s: z.number().describe('ORCH_STAGING_RUNNER_RETRY_BACKOFF_S'),
-        runs: count.describe('runs that reached an outcome: passed + failed + tool_errors + fallbacks'),
-        passed: count.describe('suites that passed'),
-        failed: count.describe('suites that failed (a code fault: rollback)'),
-        tool_errors: count.describe('suites that could not run or finish: deferred + exhausted'),
-        deferred: count.describe('tool errors re-queued with backoff'),
-        exhausted: count.describe('tool errors that spent the infra budget and failed closed'),
-        fallbacks: count.describe('internal errors that handed the job to the LLM tester'),
-      })
-      .strict()
-      .describe('the deterministic test runner of the testing stage: settings in force and counters (docs/architecture/test-runner.md)'),
+    staging_runner: suiteRunner({
+      enabled: 'ORCH_STAGING_RUNNER_ENABLED',
+      suite: 'ORCH_STAGING_SUITE_CMD (secrets masked), null for the repo npm test',
+      timeout: 'ORCH_STAGING_RUNNER_TIMEOUT_S',
+      llmRole: 'deployer',
+      what: 'the deterministic staging runner: settings in force and counters (docs/architecture/staging-runner.md)',
+    }),
+    test_runner: suiteRunner({
+      enabled: 'ORCH_TEST_RUNNER_ENABLED',
+      suite: 'the test suite run: ORCH_TEST_SUITE_CMD, else ORCH_STAGING_SUITE_CMD (secrets masked); null for the repo npm test',
+      timeout: 'ORCH_TEST_RUNNER_TIMEOUT_S',
+      llmRole: 'tester',
+      what: 'the deterministic test runner of the testing stage: settings in force and counters (docs/architecture/test-runner.md)',
+    }),
     budget: z
       .object({
         task_budget_usd: z.number().nullable().describe('ORCH_TASK_BUDGET_USD, null when there is none'),
