@@ -4,8 +4,8 @@
 import { errorMessage } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import { infraRetryPolicy, switchesFromConfig, type MergeSwitches } from '../merge/options.ts';
-import type { CheckResult, GateContext, InfraRetryPolicy } from '../pipeline/gates/types.ts';
-import { DEFER_CAUSES } from '../pipeline/gates/types.ts';
+import { DEFER_CAUSES, type CheckResult, type InfraRetryPolicy } from '../core/check.ts';
+import type { GateContext } from '../pipeline/gates/types.ts';
 import { checkoutDetached } from '../worktree/checkout.ts';
 import { ensureTaskWorktree } from '../worktree/ensure.ts';
 import { measureCoverage, type CoverageMeasurement } from './measure.ts';

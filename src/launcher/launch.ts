@@ -6,7 +6,7 @@ import { configForTask } from '../pipeline/task-config.ts';
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import { taskDir } from '../pipeline/paths.ts';
-import { roleByName, roleForStage, isStage, type RoleDef } from '../pipeline/stages.ts';
+import { roleByName, roleForStage, isStage, type RoleDef } from '../core/stages.ts';
 import { procOptionsFromConfig, type SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { git } from '../git/run.ts';

@@ -11,7 +11,7 @@ import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
 import { PG_UNIQUE_VIOLATION, sqlState, writeTransaction } from '../store/tx.ts';
 import { taskDir } from './paths.ts';
-import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
+import { STAGES, isStage, roleForStage, type Stage } from '../core/stages.ts';
 
 export interface AddTaskInput {
   readonly repo: string;

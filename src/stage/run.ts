@@ -28,7 +28,7 @@ import { causeOf, mergeGateBlock, stagingBlock, verdictOf, type StageReport } fr
 import { restageTask } from '../pipeline/restage.ts';
 import { branchHead } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
-import { STAGES, type Stage } from '../pipeline/stages.ts';
+import { STAGES, type Stage } from '../core/stages.ts';
 
 const STAGE = 'deploy-staging';
 const ARTIFACT = '15-staging-log.md';

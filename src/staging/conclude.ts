@@ -2,7 +2,7 @@
 // write 15-staging-log.md, and say what the finish handler records: the run, validated_sha, the one infra alert.
 import { ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { artifactPath } from '../pipeline/paths.ts';
-import { roleForStage } from '../pipeline/stages.ts';
+import { roleForStage } from '../core/stages.ts';
 import { shellExitCode, type RunResult } from '../proc/index.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { renderStagingLog } from './artifact.ts';
@@ -10,7 +10,7 @@ import type { SuiteCommand } from './command.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { STAGING_PROFILE } from './profile.ts';
-import type { StagingDecision } from './outcome.ts';
+import type { StagingDecision } from '../core/staging-outcome.ts';
 import type { RecordInput, RunRecord } from './record.ts';
 import type { TreeState } from './suite.ts';
 import { boundTails } from './tail.ts';

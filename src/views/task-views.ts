@@ -1,5 +1,5 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
-import { shownState } from '../pipeline/states.ts';
+import { shownState } from '../core/states.ts';
 import { basename } from 'node:path';
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 import { ownerReaps } from '../worker/reaper.ts';

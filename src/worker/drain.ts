@@ -5,7 +5,7 @@
 // until after the horizon. What lies beyond the reach is reported, with until when.
 import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { holderIsDead } from '../merge/lock.ts';
-import { LOCK_WAIT_CAUSE } from '../merge/route.ts';
+import { LOCK_WAIT_CAUSE } from '../core/merge-route.ts';
 import { findMergeLock } from '../store/repos/merge-locks.ts';
 import { countBusyJobs, stalledTaskIds } from '../store/repos/jobs.ts';
 import type { Db } from '../store/tx.ts';

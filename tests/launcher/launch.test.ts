@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { launchJob } from '../../src/launcher/launch.ts';
 import { RESERVED_AGENTS } from '../../src/launcher/reserved.ts';
 import { spawnAgent } from '../../src/launcher/transport.ts';
-import { ROLES } from '../../src/pipeline/stages.ts';
+import { ROLES } from '../../src/core/stages.ts';
 import { claimNextJob, insertJob, takeOverLease } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';

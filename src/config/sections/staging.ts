@@ -58,7 +58,7 @@ export const stagingKeys = {
   }),
   ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: seconds({
     default: '30',
-    doc: 'Delay before the first infra re-run; it doubles with each further one (at most 100 times this value).',
+    doc: 'Delay before the first infra re-run; it doubles with each further one (at most 32 times this value, the one backoff cap).',
     max: 3_600,
   }),
 } as const;

@@ -1,8 +1,8 @@
 // Job rows: the queue of agent runs. Claiming and leases belong to the worker; here are the
 // writes that stage changes need and the reads the CLI shows.
 import { sql } from 'kysely';
-import type { Stage } from '../../pipeline/stages.ts';
-import { PENDING_JOB_STATES } from '../../pipeline/states.ts';
+import type { Stage } from '../../core/stages.ts';
+import { PENDING_JOB_STATES } from '../../core/states.ts';
 import type { Job } from '../schema.ts';
 import { nowIso } from '../time.ts';
 import type { Store } from '../db.ts';
