@@ -14,7 +14,7 @@ import { parseDetail } from '../util/json.ts';
 import { killTree } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
-import { completeJob, releaseJob, runningJobs, takeOverLease } from '../store/repos/jobs.ts';
+import { completeJob, releaseJob, runningJobs, takeOverLease } from '../store/repos/job-queue.ts';
 import { getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
