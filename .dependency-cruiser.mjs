@@ -15,7 +15,7 @@ export const LAYERS = Object.freeze([
   {
     name: 'core',
     paths: ['^src/core/', '^src/errors\\.ts$'],
-    holds: 'the decisions as pure functions over plain data: stages, transitions and rollback edges, the verdict parser, check results and the gate decision, infra retry and the one backoff policy, retry-or-block after a failed job, the merge plan/route/attempt, re-test classification and skip, the staging outcome; and the error codes. No IO (rule core-is-pure)',
+    holds: 'the decisions as pure functions over plain data: stages, transitions and rollback edges, the verdict parser, check results and the gate decision, infra retry and the one backoff policy, retry-or-block after a failed job, the merge plan/route/attempt, re-test classification and skip, the staging outcome, the coverage verdict, the reaper\'s judgment of a running job; and the error codes. No IO (rule core-is-pure)',
   },
   {
     name: 'base',

@@ -16,9 +16,9 @@ import { claimJobById } from '../store/repos/job-queue.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { newWorkerId, pidIsDead } from '../proc/identity.ts';
+import { leaseOwnerIsDead, newWorkerId } from '../proc/identity.ts';
 import { reapJob } from '../worker/reaper.ts';
-import { staleReason } from '../worker/stale.ts';
+import { staleReason } from '../core/stale.ts';
 import { runJob } from '../worker/run-job.ts';
 import { gateResultSince, lastGateResultId, lastStagingRun, readJob } from './facts.ts';
 import { markNested } from './guard.ts';
@@ -96,7 +96,7 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
   if (latest?.state === 'running') {
     // A dead holder (an `orch stage` or worker killed on this machine, or a lapsed lease) does
     // not keep us waiting: reap it now (its leftover tree is killed by its marker) and go on.
-    const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000, pidIsDead, self: '' });
+    const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000, ownerIsDead: (owner) => leaseOwnerIsDead(owner), self: '' });
     if (reason !== null) {
       const reaped = await reapJob(deps, latest, newWorkerId(), reason);
       progress.step(`job ${latest.id} was held by ${latest.lease_owner ?? 'nobody'} (${reason}): reaped, ${reaped.killed} leftover process(es) killed, ${reaped.action}`);

@@ -7,8 +7,8 @@ import { countBusyJobs, insertJob } from '../../src/store/repos/jobs.ts';
 import { claimJobById, claimNextJob, completeJob, extendLease, releaseJob } from '../../src/store/repos/job-queue.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';
-import { HOST_KEY } from '../../src/proc/identity.ts';
-import { staleReason } from '../../src/worker/stale.ts';
+import { HOST_KEY, leaseOwnerIsDead } from '../../src/proc/identity.ts';
+import { staleReason } from '../../src/core/stale.ts';
 import { testBackend } from '../helpers/backend.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
 import { until } from '../proc/helpers.ts';
@@ -145,7 +145,7 @@ describe('leases', () => {
 
 describe('staleReason (the reaper judgment)', () => {
   const base = { state: 'running' as const, started_at: iso(NOW - 10_000), lease_expires_at: iso(NOW + 10_000) };
-  const ctx = { nowMs: NOW, maxRunningMs: 60_000, pidIsDead: (pid: number) => pid === 999_999, self: `${HOST_KEY}:1:aaaa` };
+  const ctx = { nowMs: NOW, maxRunningMs: 60_000, ownerIsDead: (owner: string) => leaseOwnerIsDead(owner, (pid) => pid === 999_999), self: `${HOST_KEY}:1:aaaa` };
   it.each([
     ['a fresh lease of a live owner', null, { lease_owner: `${HOST_KEY}:4242:abcd` }],
     ['an expired lease', 'lease-expired', { lease_owner: 'elsewhere/x:4242:abcd', lease_expires_at: iso(NOW - 1) }],
