@@ -4,8 +4,9 @@
 // `import { type X }` that still loads the module does.
 //
 // LAYERS is the architecture: each layer may import its own files and the layers listed before
-// it, never one after it. A file belongs to the first layer whose pattern matches it. The lowest,
-// core (src/core/), holds every decision as a pure function; everything else depends on it.
+// it, never one after it. A file belongs to the first layer whose pattern matches it; every folder
+// of src/ is in one layer, so the tree shows the layers. The lowest, core (src/core/), holds every
+// decision as a pure function; everything else depends on it.
 // docs/architecture/overview.md shows this list in its orch:layers block (`npx orch drift`).
 
 /** @typedef {{ name: string, paths: string[], holds: string }} Layer */
@@ -24,8 +25,8 @@ export const LAYERS = Object.freeze([
   },
   {
     name: 'config',
-    paths: ['^src/config/', '^src/merge/command\\.ts$', '^src/staging/(command|scope)\\.ts$', '^src/pipeline/paths\\.ts$'],
-    holds: 'the config keys, their validation and loading, with the command and repo-scope checks that validate config values, and where a task\'s files live under ORCH_HOME',
+    paths: ['^src/config/'],
+    holds: 'the config keys, their validation and loading; the command lines (suite, re-test, coverage) and the staging repo scope that config values name; where a task\'s files live under ORCH_HOME',
   },
   {
     name: 'runners',

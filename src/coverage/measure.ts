@@ -4,11 +4,11 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from '../config/keys.ts';
-import { splitCommand } from '../merge/command.ts';
+import { splitCommand } from '../config/gate-command.ts';
 import { suiteEnv } from '../staging/suite.ts';
 import type { CoverageMeasurement } from '../core/coverage-verdict.ts';
 import { summarizeRun } from '../merge/run-summary.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { procOptionsFromConfig, runInGroup } from '../proc/index.ts';
 import { readCoverageSummary } from './summary.ts';
 

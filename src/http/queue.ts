@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.ts';
 import type { MergeSwitches } from '../merge/options.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { STAGES } from '../core/stages.ts';
 import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES, TASK_SUBSTATES } from '../core/states.ts';
 import { mergeGateBlock } from '../merge/counters.ts';

@@ -6,7 +6,7 @@
 import { configForTask } from '../pipeline/task-config.ts';
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { procOptionsFromConfig, type SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { getTask } from '../store/repos/tasks.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { maskSecrets } from '../secrets/mask.ts';
 import { CONFIG_KEYS } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
-import { artifactPath } from '../pipeline/paths.ts';
+import { artifactPath } from '../config/task-paths.ts';
 import type { RoleDef } from '../core/stages.ts';
 import { verdictKey } from '../core/verdict-keys.ts';
 import { findProgram } from '../proc/find-program.ts';

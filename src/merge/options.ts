@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/keys.ts';
 import type { InfraRetryPolicy } from '../core/check.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { procOptionsFromConfig } from '../proc/index.ts';
 
 export interface MergeGateOptions {

@@ -12,7 +12,7 @@ import type { Task } from '../store/schema.ts';
 import { applyDecision } from './apply.ts';
 import { decide, type AdvanceOutcome, type Decision } from '../core/decide.ts';
 import { evaluateGate } from './gates/evaluate.ts';
-import { taskDir } from './paths.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { isStage, type Stage } from '../core/stages.ts';
 import { PENDING_JOB_STATES } from '../core/states.ts';
 import { forwardEdge } from '../core/transitions.ts';

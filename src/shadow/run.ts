@@ -14,7 +14,7 @@ import { errorMessage } from '../errors.ts';
 import { runGit } from '../git/run.ts';
 import { spawnAgent } from '../launcher/transport.ts';
 import type { RunContext, RunReport } from '../launcher/types.ts';
-import { artifactPath, taskDir } from '../pipeline/paths.ts';
+import { artifactPath, taskDir } from '../config/task-paths.ts';
 import type { RoleDef } from '../core/stages.ts';
 import { parseVerdict } from '../core/verdict.ts';
 import { STAGING_PROFILE, type SuiteProfile } from '../staging/profile.ts';

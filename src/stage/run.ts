@@ -10,7 +10,7 @@ import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { withMergeGateOptions } from '../merge/scope.ts';
 import { addTask } from '../pipeline/add-task.ts';
 import { advance } from '../pipeline/advance.ts';
-import { artifactPath } from '../pipeline/paths.ts';
+import { artifactPath } from '../config/task-paths.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { claimJobById } from '../store/repos/job-queue.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';

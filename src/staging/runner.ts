@@ -3,7 +3,7 @@
 // check_staging_status gate. It never raises: any internal error becomes a `fallback` outcome
 // (launchJob runs the LLM deployer instead, and the finish handler records it, so it is counted).
 import { ERROR_CODES, OrchError, errorMessage, isOrchError } from '../errors.ts';
-import { resolveSuiteCommand } from './command.ts';
+import { resolveSuiteCommand } from '../config/suite-command.ts';
 import { conclude } from './conclude.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Config } from '../../src/config/keys.ts';
 import { launchJob, type LaunchResult } from '../../src/launcher/launch.ts';
-import { artifactPath, worktreePath } from '../../src/pipeline/paths.ts';
+import { artifactPath, worktreePath } from '../../src/config/task-paths.ts';
 import { latestJobForStage } from '../../src/store/repos/jobs.ts';
 import { claimNextJob } from '../../src/store/repos/job-queue.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';

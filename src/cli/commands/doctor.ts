@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/load.ts';
 import type { Config } from '../../config/keys.ts';
 import { errorMessage } from '../../errors.ts';
 import { findProgram } from '../../proc/find-program.ts';
-import { resolveSuiteCommand } from '../../staging/command.ts';
+import { resolveSuiteCommand } from '../../config/suite-command.ts';
 import { openStore } from '../../store/db.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { printJson, printLine } from '../context.ts';

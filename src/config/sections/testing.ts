@@ -4,7 +4,7 @@
 // Also shadow mode (src/shadow): which LLM roles run in shadow next to their deterministic candidate.
 import { bool, csv, seconds, str, type KeyDef } from '../define.ts';
 import { SHADOW_PAIRS } from '../../core/shadow-pairs.ts';
-import { suiteCommandProblem } from '../../staging/command.ts';
+import { suiteCommandProblem } from '../suite-command.ts';
 
 const SUITE_ALLOWED = "empty (the staging suite's command) or a command line without shell operators, globs, comments or $variables";
 

@@ -2,7 +2,7 @@
 // another allowed value fails, a missing or invalid verdict defers (advance() re-runs the job).
 import { readFile } from 'node:fs/promises';
 import { ERROR_CODES, OrchError, errorMessage } from '../../errors.ts';
-import { artifactPath } from '../paths.ts';
+import { artifactPath } from '../../config/task-paths.ts';
 import { ROLES } from '../../core/stages.ts';
 import { parseVerdict } from '../../core/verdict.ts';
 import { verdictKey } from '../../core/verdict-keys.ts';
