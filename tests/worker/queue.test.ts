@@ -39,6 +39,9 @@ describe('claimNextJob', () => {
     await seed(t, 30);
     const other = await t.open();
     try {
+      // Both connections open before the race: a PostgreSQL connection that is still starting up
+      // while the other drains the queue would show nothing about the claim.
+      await Promise.all([sql`select 1`.execute(t.store.db), sql`select 1`.execute(other.db)]);
       const claimed: Job[] = [];
       const loop = async (db: Store, owner: string) => {
         for (let job = await claimNextJob(db, claimAt(owner)); job; job = await claimNextJob(db, claimAt(owner))) claimed.push(job);
