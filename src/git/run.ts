@@ -22,6 +22,10 @@ export async function runGit(repo: string | null, args: readonly string[], optio
     env: GIT_ENV,
     timeout: options.timeoutMs ?? 30_000,
     stripFinalNewline: true,
+    // A git call is short and must not be cut in half: killed mid-write it leaves index.lock or a
+    // half-made worktree behind. So orch's own exit does not kill it (execa's `cleanup`, which
+    // also costs a set of signal listeners per call); the timeout above still does.
+    cleanup: false,
   });
   if (result.exitCode === undefined) {
     // git could not be started at all (not installed, bad cwd): that is a fault, not an answer.
