@@ -44,12 +44,25 @@ export async function ensureIgnored(dir: string, pattern: string): Promise<strin
 }
 
 /**
+ * Whether git could find a repository from `dir`: a `.git` in it or in a folder above (or GIT_DIR /
+ * GIT_WORK_TREE set). False proves it is in no work tree without starting git, which every store
+ * open would otherwise pay; true still asks git.
+ */
+export function mayBeInWorkTree(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.GIT_DIR || env.GIT_WORK_TREE) return true;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
+/**
  * When ORCH_HOME lies inside a git work tree (and is not that tree's root), make sure the
  * repository ignores it. Returns the line to tell people once, or null.
  */
 export async function protectHome(home: string): Promise<string | null> {
   const abs = resolve(home);
-  if (!existsSync(abs)) return null;
+  if (!existsSync(abs) || !mayBeInWorkTree(abs)) return null;
   const top = await workTreeOf(abs);
   if (top === null) return null;
   const rel = relative(top, abs);

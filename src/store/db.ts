@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/keys.ts';
 import { ConfigError, EnvironmentError, ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { protectHome } from '../git/exclude.ts';
@@ -146,7 +146,9 @@ export interface PostgresStoreOptions {
 /** Open a PostgreSQL database by URL, check that it answers, and migrate it to the newest schema. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const location = redactUrl(url);
-  const pool = new pg.Pool({
+  // Loaded here, not at the top: a SQLite store (every `orch stage` by default) never pays for pg.
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({
     connectionString: url,
     max: options.poolMax ?? PG_POOL_MAX,
     application_name: 'orch',

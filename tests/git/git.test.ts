@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, InvalidInputError } from '../../src/errors.ts';
 import { branchHead, commitsAhead, requireWorkTree } from '../../src/git/repo.ts';
 import { branchNameProblem, requireBranchName } from '../../src/git/refs.ts';
-import { git } from '../../src/git/run.ts';
+import { mayBeInWorkTree } from '../../src/git/exclude.ts';
+import { git, runGit } from '../../src/git/run.ts';
+import { readTreeState } from '../../src/staging/suite.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
 let repo: TempRepo;
@@ -70,5 +72,56 @@ describe('repository questions', () => {
       code: ERROR_CODES.GIT_FAILED,
       message: expect.stringContaining('git rev-parse --verify refs/heads/nope failed in'),
     });
+  });
+});
+
+describe('runGit', () => {
+  it('answers with the exit code and the output without its final newline, whatever the exit', async () => {
+    const top = await runGit(repo.dir, ['rev-parse', '--show-toplevel']);
+    expect(top).toEqual({ exitCode: 0, stdout: repo.dir, stderr: '' });
+    const log = await runGit(repo.dir, ['log', '--format=%s%n', '-1']);
+    expect(log.stdout.endsWith('\n')).toBe(true); // only ONE final newline is dropped
+    expect(await runGit(repo.dir, ['rev-parse', '--verify', '--quiet', 'refs/heads/nope'])).toEqual({ exitCode: 1, stdout: '', stderr: '' });
+  });
+
+  it('a git that outlives its timeout is killed and is a retryable ORCH_GIT_FAILED, not an answer', async () => {
+    // The credential cache daemon listens on its socket until killed: a git call that never ends.
+    const dir = mkdtempSync(join(tmpdir(), 'orch-git-timeout-'));
+    try {
+      await expect(runGit(null, ['credential-cache--daemon', join(dir, 'socket')], { timeoutMs: 300 })).rejects.toMatchObject({
+        code: ERROR_CODES.GIT_FAILED,
+        retryable: true,
+        message: expect.stringContaining('could not run: timed out after 300 ms'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the tree state the staging runner records', () => {
+  it('is the HEAD commit and whether tracked files differ from it, in one git call', async () => {
+    const head = await git(repo.dir, ['rev-parse', 'HEAD']);
+    expect(await readTreeState(repo.dir)).toEqual({ sha: head, dirty: false });
+    writeFileSync(join(repo.dir, 'untracked.txt'), 'not tracked\n');
+    expect((await readTreeState(repo.dir)).dirty).toBe(false);
+    const tracked = (await git(repo.dir, ['ls-files'])).split('\n')[0] as string;
+    writeFileSync(join(repo.dir, tracked), 'changed\n');
+    expect(await readTreeState(repo.dir)).toEqual({ sha: head, dirty: true });
+    await git(repo.dir, ['checkout', '--quiet', '--', tracked]);
+    rmSync(join(repo.dir, 'untracked.txt'));
+  });
+
+  it('refuses a folder that is not a checkout', async () => {
+    await expect(readTreeState(plain)).rejects.toMatchObject({ code: ERROR_CODES.GIT_FAILED });
+  });
+});
+
+describe('mayBeInWorkTree (is git worth asking?)', () => {
+  it('is true inside a work tree and under GIT_DIR, false where no folder above has a .git', () => {
+    mkdirSync(join(repo.dir, 'deep', 'er'), { recursive: true });
+    expect(mayBeInWorkTree(join(repo.dir, 'deep', 'er'), {})).toBe(true);
+    expect(mayBeInWorkTree(plain, {})).toBe(false);
+    expect(mayBeInWorkTree(plain, { GIT_DIR: join(repo.dir, '.git') })).toBe(true);
   });
 });
