@@ -7,8 +7,22 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runGit } from './run.ts';
 
+/**
+ * Whether git could find a repository from `dir`: some folder from `dir` up to the root holds a
+ * `.git` (a folder, or a worktree's file), or the environment names one (GIT_DIR). When neither
+ * holds, git would find none either, and asking it would only cost a process on every start.
+ */
+function mayBeInRepo(dir: string): boolean {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return true;
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return true;
+    if (dirname(at) === at) return false;
+  }
+}
+
 /** The git work tree `dir` lies in, or null. */
 async function workTreeOf(dir: string): Promise<string | null> {
+  if (!mayBeInRepo(dir)) return null;
   const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
   return top && top.exitCode === 0 && top.stdout !== '' ? top.stdout : null;
 }
@@ -44,25 +58,12 @@ export async function ensureIgnored(dir: string, pattern: string): Promise<strin
 }
 
 /**
- * Whether git could find a repository from `dir`: a `.git` in it or in a folder above (or GIT_DIR /
- * GIT_WORK_TREE set). False proves it is in no work tree without starting git, which every store
- * open would otherwise pay; true still asks git.
- */
-export function mayBeInWorkTree(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.GIT_DIR || env.GIT_WORK_TREE) return true;
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return true;
-    if (dirname(d) === d) return false;
-  }
-}
-
-/**
  * When ORCH_HOME lies inside a git work tree (and is not that tree's root), make sure the
  * repository ignores it. Returns the line to tell people once, or null.
  */
 export async function protectHome(home: string): Promise<string | null> {
   const abs = resolve(home);
-  if (!existsSync(abs) || !mayBeInWorkTree(abs)) return null;
+  if (!existsSync(abs)) return null;
   const top = await workTreeOf(abs);
   if (top === null) return null;
   const rel = relative(top, abs);

@@ -1,7 +1,9 @@
 // The one way orch runs git: `git -C <repo> ...` as a plain child process, never through a shell,
 // with prompts and pagers off so a call can never wait for a human. node:child_process directly,
 // not execa: a stage makes a few dozen git calls, and execa's per-call machinery cost more CPU
-// than git itself (docs/stage.md, "Overhead").
+// than git itself (docs/stage.md, "Overhead"). A git call is short and must not be cut in half:
+// killed mid-write it leaves index.lock or a half-made worktree behind, so orch's own exit does not
+// kill it (nothing here does, as execa's `cleanup` would); only its timeout does.
 import { spawn } from 'node:child_process';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, InvalidInputError } from '../../src/errors.ts';
-import { branchHead, commitsAhead, requireWorkTree } from '../../src/git/repo.ts';
+import { protectHome } from '../../src/git/exclude.ts';
+import { branchHead, commitsAhead, requireWorkTree, workTreeAndHeads } from '../../src/git/repo.ts';
 import { branchNameProblem, requireBranchName } from '../../src/git/refs.ts';
-import { mayBeInWorkTree } from '../../src/git/exclude.ts';
 import { git, runGit } from '../../src/git/run.ts';
 import { readTreeState } from '../../src/staging/suite.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
@@ -40,6 +40,17 @@ describe('branch names', () => {
     expect(await branchNameProblem(name, repo.dir)).toContain(why);
   });
 
+  it("remembers git's verdict on a name without @, and asks again for one with @", async () => {
+    // In a folder that does not exist, git itself fails: only a remembered verdict can pass there.
+    const nowhere = join(plain, 'no-such-dir');
+    expect(await branchNameProblem('remembered/name', repo.dir)).toBeNull();
+    expect(await branchNameProblem('remembered/name', nowhere)).toBeNull();
+    expect(await branchNameProblem('never/asked', nowhere)).toContain('not a valid branch name');
+    // `a@b` is a valid name, but a name with @ may be @{-1}, which depends on the repo: never remembered.
+    expect(await branchNameProblem('a@b', repo.dir)).toBeNull();
+    expect(await branchNameProblem('a@b', nowhere)).toContain('not a valid branch name');
+  });
+
   it('requireBranchName throws InvalidInputError naming the field', async () => {
     await expect(requireBranchName('--upload-pack=x', '--branch')).rejects.toThrow(InvalidInputError);
     await expect(requireBranchName('a..b', '--base')).rejects.toThrow(
@@ -58,6 +69,17 @@ describe('repository questions', () => {
   it('refuses a folder that is not a git work tree, and a missing folder', async () => {
     await expect(requireWorkTree(plain)).rejects.toThrow(/is not a git repository with a work tree/);
     await expect(requireWorkTree(join(plain, 'nope'))).rejects.toThrow(/is not a folder/);
+  });
+
+  it('answers the work tree and several branch heads at once, as the one-by-one questions do', async () => {
+    mkdirSync(join(repo.dir, 'deeper'), { recursive: true });
+    const main = await branchHead(repo.dir, 'main');
+    const feature = await branchHead(repo.dir, repo.branch);
+    expect(await workTreeAndHeads(join(repo.dir, 'deeper'), [repo.branch, 'main'])).toEqual({ top: repo.dir, heads: [feature, main] });
+    // A missing branch is null, the others still answered; not a work tree is the same error as requireWorkTree's.
+    expect(await workTreeAndHeads(repo.dir, ['missing', 'main'])).toEqual({ top: repo.dir, heads: [null, main] });
+    await expect(workTreeAndHeads(plain, ['main'])).rejects.toThrow(/is not a git repository with a work tree/);
+    await expect(workTreeAndHeads(join(plain, 'nope'), ['main'])).rejects.toThrow(/is not a folder/);
   });
 
   it('reads branch heads and counts commits ahead of the base', async () => {
@@ -99,6 +121,29 @@ describe('runGit', () => {
   });
 });
 
+describe('ORCH_HOME inside a work tree (protectHome)', () => {
+  it('excludes a home inside the repo once, in the common info/exclude; a home outside any repo costs no git', async () => {
+    const home = join(repo.dir, '.orch-home');
+    mkdirSync(home, { recursive: true });
+    expect(await protectHome(home)).toBe(`ORCH_HOME ${home} lies inside the git work tree ${repo.dir}: added /.orch-home/ to ${join(repo.dir, '.git', 'info', 'exclude')} (local to this clone, never committed) so that git add -A in ${repo.dir} leaves it out`);
+    expect(await protectHome(home)).toBeNull();
+    expect(await repo.git('status', '--porcelain', '--untracked-files=all')).not.toContain('.orch-home');
+    expect(await protectHome(plain)).toBeNull();
+  });
+
+  it('finds the repo from a linked worktree, whose .git is a file', async () => {
+    const linked = join(plain, 'linked');
+    await repo.git('worktree', 'add', '--quiet', '--detach', linked, 'main');
+    try {
+      const home = join(linked, 'state');
+      mkdirSync(home);
+      expect(await protectHome(home)).toContain(`added /state/ to ${join(repo.dir, '.git', 'info', 'exclude')}`);
+    } finally {
+      await repo.git('worktree', 'remove', '--force', linked);
+    }
+  });
+});
+
 describe('the tree state the staging runner records', () => {
   it('is the HEAD commit and whether tracked files differ from it, in one git call', async () => {
     const head = await git(repo.dir, ['rev-parse', 'HEAD']);
@@ -114,14 +159,5 @@ describe('the tree state the staging runner records', () => {
 
   it('refuses a folder that is not a checkout', async () => {
     await expect(readTreeState(plain)).rejects.toMatchObject({ code: ERROR_CODES.GIT_FAILED });
-  });
-});
-
-describe('mayBeInWorkTree (is git worth asking?)', () => {
-  it('is true inside a work tree and under GIT_DIR, false where no folder above has a .git', () => {
-    mkdirSync(join(repo.dir, 'deep', 'er'), { recursive: true });
-    expect(mayBeInWorkTree(join(repo.dir, 'deep', 'er'), {})).toBe(true);
-    expect(mayBeInWorkTree(plain, {})).toBe(false);
-    expect(mayBeInWorkTree(plain, { GIT_DIR: join(repo.dir, '.git') })).toBe(true);
   });
 });
