@@ -94,6 +94,9 @@ try {
     loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number((loadavg()[0] as number).toFixed(2)) },
     stagedSuiteMedianMs: Math.round(median(staged.map((s) => s.suiteMs ?? 0))),
     retestSkipped: staged.every((s) => s.skippedRetest === true),
+    // Every run, so a median moved by a neighbour's burst shows as such.
+    rawWallMs: raw.map((r) => Math.round(r.wallMs)),
+    stageWallMs: staged.map((s) => Math.round(s.ms)),
     withinBudget: stageMs <= rawMs + 1500,
   };
   console.log(JSON.stringify(result));
