@@ -48,9 +48,23 @@ export async function resolveTaskInput(input: AddTaskInput): Promise<{ repo: str
   return { repo, branch: input.branch, base, title, stage };
 }
 
+/** The fields resolveTaskInput returns: a work tree's top level, checked branch names that exist. */
+export type ResolvedTaskInput = Awaited<ReturnType<typeof resolveTaskInput>>;
+
 /** Add a task on its stage and enqueue that stage's job, in one transaction; then make its folder. */
 export async function addTask(deps: { store: Store; config: Config }, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
-  const fields = await resolveTaskInput(input);
+  return addResolvedTask(deps, await resolveTaskInput(input), input);
+}
+
+/**
+ * addTask for fields the caller has already checked exactly as resolveTaskInput does (`orch stage`
+ * resolves its flags that way first): the check's git call is not made twice.
+ */
+export async function addResolvedTask(
+  deps: { store: Store; config: Config },
+  fields: ResolvedTaskInput,
+  input: Pick<AddTaskInput, 'suiteCmd' | 'timeoutS' | 'mergePolicy'> = {},
+): Promise<{ task: Task; job: Job | null }> {
   const add = () =>
     writeTransaction(deps.store, async (trx) => {
       const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { ERROR_CODES, InvalidInputError } from '../../src/errors.ts';
 import { protectHome } from '../../src/git/exclude.ts';
 import { branchHead, commitsAhead, requireWorkTree, workTreeAndHeads } from '../../src/git/repo.ts';
 import { branchNameProblem, requireBranchName } from '../../src/git/refs.ts';
-import { git } from '../../src/git/run.ts';
+import { git, runGit } from '../../src/git/run.ts';
+import { readTreeState } from '../../src/staging/suite.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
 let repo: TempRepo;
@@ -96,6 +97,30 @@ describe('repository questions', () => {
   });
 });
 
+describe('runGit', () => {
+  it('answers with the exit code and the output without its final newline, whatever the exit', async () => {
+    const top = await runGit(repo.dir, ['rev-parse', '--show-toplevel']);
+    expect(top).toEqual({ exitCode: 0, stdout: repo.dir, stderr: '' });
+    const log = await runGit(repo.dir, ['log', '--format=%s%n', '-1']);
+    expect(log.stdout.endsWith('\n')).toBe(true); // only ONE final newline is dropped
+    expect(await runGit(repo.dir, ['rev-parse', '--verify', '--quiet', 'refs/heads/nope'])).toEqual({ exitCode: 1, stdout: '', stderr: '' });
+  });
+
+  it('a git that outlives its timeout is killed and is a retryable ORCH_GIT_FAILED, not an answer', async () => {
+    // The credential cache daemon listens on its socket until killed: a git call that never ends.
+    const dir = mkdtempSync(join(tmpdir(), 'orch-git-timeout-'));
+    try {
+      await expect(runGit(null, ['credential-cache--daemon', join(dir, 'socket')], { timeoutMs: 300 })).rejects.toMatchObject({
+        code: ERROR_CODES.GIT_FAILED,
+        retryable: true,
+        message: expect.stringContaining('could not run: timed out after 300 ms'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('ORCH_HOME inside a work tree (protectHome)', () => {
   it('excludes a home inside the repo once, in the common info/exclude; a home outside any repo costs no git', async () => {
     const home = join(repo.dir, '.orch-home');
@@ -119,3 +144,20 @@ describe('ORCH_HOME inside a work tree (protectHome)', () => {
   });
 });
 
+describe('the tree state the staging runner records', () => {
+  it('is the HEAD commit and whether tracked files differ from it, in one git call', async () => {
+    const head = await git(repo.dir, ['rev-parse', 'HEAD']);
+    expect(await readTreeState(repo.dir)).toEqual({ sha: head, dirty: false });
+    writeFileSync(join(repo.dir, 'untracked.txt'), 'not tracked\n');
+    expect((await readTreeState(repo.dir)).dirty).toBe(false);
+    const tracked = (await git(repo.dir, ['ls-files'])).split('\n')[0] as string;
+    writeFileSync(join(repo.dir, tracked), 'changed\n');
+    expect(await readTreeState(repo.dir)).toEqual({ sha: head, dirty: true });
+    await git(repo.dir, ['checkout', '--quiet', '--', tracked]);
+    rmSync(join(repo.dir, 'untracked.txt'));
+  });
+
+  it('refuses a folder that is not a checkout', async () => {
+    await expect(readTreeState(plain)).rejects.toMatchObject({ code: ERROR_CODES.GIT_FAILED });
+  });
+});
