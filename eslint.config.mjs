@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['node_modules/**', 'fixtures/repos/**', 'fixtures/**/*.js', 'bin/**', '**/*.mjs', '**/*.cjs'],
+    ignores: ['node_modules/**', 'dist/**', 'test-output/**', 'fixtures/repos/**', 'fixtures/**/*.js', 'bin/**', '**/*.mjs', '**/*.cjs'],
   },
   {
     files: ['**/*.ts'],

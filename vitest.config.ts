@@ -3,17 +3,25 @@ import { BUDGET_MS, scaled } from './tests/helpers/time.ts';
 import { STRESS } from './tests/helpers/volume.ts';
 
 /**
- * Test files that need a module registry of their own: those that replace one of our modules
- * with `vi.mock` (the process-group runner's tests are isolated too, in the `proc` project).
- * Every other file shares its worker's registry (isolate: false), which
- * saves re-importing ts-morph, Kysely and the rest for each of ~60 files: about a third of the
- * suite's CPU time. tests/config/vitest-config.test.ts fails when a file that mocks a module is
- * missing here.
+ * Every file of a project shares its worker's module registry (isolate: false), which saves re-importing ts-morph,
+ * Kysely and the rest for each file: about a third of the suite's CPU time. So no test file
+ * replaces one of our modules with `vi.mock` (the mock would meet an already-imported module and
+ * silently not apply); a test observes real effects instead, e.g. the fake agent's log of the
+ * roles it was started for. tests/config/vitest-config.test.ts fails on a file that mocks.
  */
-export const ISOLATED_TEST_FILES = ['tests/launcher/launch.test.ts', 'tests/staging/launch.test.ts'];
 
-/** The process-group runner's own tests (see the `proc` project below). */
-export const PROC_TEST_FILES = ['tests/proc/**/*.test.ts'];
+/**
+ * The end-to-end tier, `npm run test:e2e` (CI runs it after `npm test`): files named
+ * `*.e2e.test.ts`. A file belongs there when it drives orch through its own OS processes (the
+ * real bin, worker processes, `orch stage`), installs packages from the registry, opens a browser,
+ * or runs the whole drift harness on several mutated copies of the repo: each costs seconds of CPU,
+ * and `npm test` (the drift guard every change runs) has to fit in well under a minute on two
+ * cores, loaded or not. Everything else (unit tests, in-process integration on real git repos,
+ * real SQLite files, PostgreSQL, real suites and agent processes, HTTP on 127.0.0.1, the drift
+ * check of this repo) stays in `npm test`. tests/config/vitest-config.test.ts keeps files that
+ * start the real bin out of `npm test`.
+ */
+export const E2E_TEST_FILES = ['tests/**/*.e2e.test.ts'];
 
 /**
  * PostgreSQL in `npm test`: one throwaway server per run (tests/setup/postgres.ts, the shared
@@ -70,17 +78,27 @@ export default defineConfig({
     globalSetup: [...RUN_SETUP, ...(ALL_ON_POSTGRES ? PG_SETUP : [])],
     ...(ALL_ON_POSTGRES ? { provide: { orchBackend: 'postgres' as const } } : {}),
     projects: [
-      // The process-tree tests assert timings and tree shapes that a CPU-starved machine can
-      // distort: they run first, as a group of their own, before the rest of the suite starts.
-      { extends: true, test: { name: 'proc', include: PROC_TEST_FILES, isolate: true, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'isolated', include: ISOLATED_TEST_FILES, exclude: PROC_TEST_FILES, isolate: true, sequence: { groupOrder: 1 } } },
       {
         extends: true,
         test: {
           name: 'shared',
           include: ['tests/**/*.test.ts'],
-          exclude: [...ISOLATED_TEST_FILES, ...PROC_TEST_FILES, ...(ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [])],
+          exclude: [...E2E_TEST_FILES, ...(ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [])],
           isolate: false,
+          ...(ALL_ON_POSTGRES ? {} : { globalSetup: [...RUN_SETUP, ...PG_SETUP] }),
+          sequence: { groupOrder: 0 },
+        },
+      },
+      // `npm run test:e2e` (`npm test` leaves it out: --project '!e2e'). Its own budget: one of
+      // these tests starts several orch processes, installs a library or drives a browser.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: E2E_TEST_FILES,
+          exclude: ALL_ON_POSTGRES ? PG_AGAIN_TEST_FILES : [],
+          isolate: false,
+          testTimeout: scaled(BUDGET_MS.e2e) * STRESS_FACTOR,
           ...(ALL_ON_POSTGRES ? {} : { globalSetup: [...RUN_SETUP, ...PG_SETUP] }),
           sequence: { groupOrder: 1 },
         },

@@ -3,9 +3,13 @@
 // every start (docs/decisions.md, "A compiled CLI").
 //
 // One bundle per entry point (src/cli/main.ts for bin/orch.js, src/cli/program.ts for
-// scripts/stage.ts), split into chunks so each command's lazy import stays lazy; packages stay
-// external (node_modules is loaded as it is, and tsx stays the conformance loader's importer of the
-// scanned repo's registries). The build records the sha256 of every source it read, byte for byte
+// scripts/stage.ts), split into chunks so each command's lazy import stays lazy. The small pure-JS
+// packages every command loads (BUNDLED: Kysely alone is ~300 ES modules, execa and zod ~100 each)
+// are bundled in: resolving and compiling a module costs a start-up more than its code does. Every
+// other package stays external and loads from node_modules as it is: native ones (better-sqlite3,
+// pg), big ones loaded by one command (ts-morph, fastify), and tsx, the conformance loader's
+// importer of the scanned repo's registries. package-lock.json is a build input, so a changed
+// dependency stales the build. The build records the sha256 of every source it read, byte for byte
 // as esbuild got it, plus this script and tsconfig.json; bin/build-state.js refuses a build whose
 // sources have changed since. Each build lands in dist/<hash>/ and dist/current.json names it,
 // replaced atomically, so a CLI starting during a rebuild runs either the old build or the new one.
@@ -21,7 +25,23 @@ import { buildState, hashContents, readCurrent, REPO_ROOT, type BuildRecord } fr
 export const ENTRY_POINTS: Readonly<Record<string, string>> = Object.freeze({ main: 'src/cli/main.ts', program: 'src/cli/program.ts' });
 
 /** Files that shape the output without being imported: a change to them stales the build too. */
-export const BUILD_INPUTS: readonly string[] = Object.freeze(['scripts/build.ts', 'tsconfig.json']);
+export const BUILD_INPUTS: readonly string[] = Object.freeze(['scripts/build.ts', 'tsconfig.json', 'package-lock.json']);
+
+/** Packages compiled into the build; any other package is imported from node_modules at run time. */
+export const BUNDLED: ReadonlySet<string> = new Set(['kysely', 'zod', 'execa', 'commander', 'shell-quote', 'yaml', 'unist-util-visit', 'mdast-util-from-markdown']);
+
+/** The package a bare import names (`@scope/name` or `name`), or null for a relative or node: import. */
+export function packageOf(specifier: string): string | null {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+}
+
+/**
+ * Bundled packages may be CommonJS inside (commander, shell-quote, yaml, cross-spawn under execa):
+ * their `require` of node's modules needs a real `require` in the ES module output.
+ */
+const REQUIRE_BANNER = "import { createRequire as __orchCreateRequire } from 'node:module';\nconst require = __orchCreateRequire(import.meta.url);";
 
 const LOADERS: Readonly<Record<string, esbuild.Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 
@@ -68,6 +88,14 @@ export async function buildCli(options: { root?: string; ifStale?: boolean } = {
   const capture: esbuild.Plugin = {
     name: 'orch-sources',
     setup(b) {
+      // A bare import from our sources or a bundled package: bundled when its package is in
+      // BUNDLED (and so is whatever that package imports), else left to node_modules.
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const pkg = packageOf(args.path);
+        if (pkg === null) return undefined;
+        const fromBundled = args.importer.split(sep).includes('node_modules');
+        return BUNDLED.has(pkg) || fromBundled ? undefined : { path: args.path, external: true };
+      });
       b.onLoad({ filter: /.*/ }, (args) => {
         const file = posix(relative(root, args.path));
         const loader = LOADERS[extname(args.path)];
@@ -89,7 +117,7 @@ export async function buildCli(options: { root?: string; ifStale?: boolean } = {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      banner: { js: REQUIRE_BANNER },
       sourcemap: 'linked',
       chunkNames: 'chunk-[hash]',
       tsconfig: join(root, 'tsconfig.json'),

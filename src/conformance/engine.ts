@@ -127,7 +127,11 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
   };
   const out: Diagnostic[] = [];
   const repairs: Repair[] = [];
+  // The registries load through tsx on its own thread while this one reads the docs and scans the
+  // code: every drift run needs all three, and on two cores the imports' wait is otherwise idle.
+  ctx.model.prefetch();
   const docs = readDocs(config.root, config.docs, options.docOverrides);
+  scan = scanRepo(config);
   const instances = await instancesOf(ctx, out);
 
   for (const inst of instances) {

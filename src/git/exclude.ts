@@ -7,8 +7,22 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runGit } from './run.ts';
 
+/**
+ * Whether git could find a repository from `dir`: some folder from `dir` up to the root holds a
+ * `.git` (a folder, or a worktree's file), or the environment names one (GIT_DIR). When neither
+ * holds, git would find none either, and asking it would only cost a process on every start.
+ */
+function mayBeInRepo(dir: string): boolean {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined) return true;
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return true;
+    if (dirname(at) === at) return false;
+  }
+}
+
 /** The git work tree `dir` lies in, or null. */
 async function workTreeOf(dir: string): Promise<string | null> {
+  if (!mayBeInRepo(dir)) return null;
   const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
   return top && top.exitCode === 0 && top.stdout !== '' ? top.stdout : null;
 }

@@ -3,14 +3,33 @@
 import { InvalidInputError } from '../errors.ts';
 import { runGit } from './run.ts';
 
+/**
+ * git's verdict on names without `@`, which depends on the name alone (a name with `@` may be
+ * `@{-1}`, which expands differently in each repo and over time): a worker checks the same few
+ * names for every task, and each check would be a process. Bounded: cleared when full.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 1_000;
+
+async function gitAcceptsBranchName(name: string, repo: string | null): Promise<boolean> {
+  const known = verdicts.get(name);
+  if (known !== undefined) return known;
+  // check-ref-format takes no `--`; the leading-dash check in branchNameProblem keeps this call safe.
+  const result = await runGit(repo, ['check-ref-format', '--branch', name]);
+  // Inside a repo, `@{-1}` style names expand to another branch: only a name that maps to itself is a name.
+  const accepted = result.exitCode === 0 && result.stdout === name;
+  if (!name.includes('@')) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(name, accepted);
+  }
+  return accepted;
+}
+
 /** Why `name` cannot be a branch name, or null when git accepts it as one. */
 export async function branchNameProblem(name: string, repo: string | null = null): Promise<string | null> {
   if (name.length === 0) return 'a branch name must not be empty';
   if (name.startsWith('-')) return `branch name ${JSON.stringify(name)} starts with "-" and could be read as an option; names must not start with "-"`;
-  // check-ref-format takes no `--`; the leading-dash check above is what keeps this call safe.
-  const result = await runGit(repo, ['check-ref-format', '--branch', name]);
-  // Inside a repo, `@{-1}` style names expand to another branch: only a name that maps to itself is a name.
-  if (result.exitCode !== 0 || result.stdout !== name) {
+  if (!(await gitAcceptsBranchName(name, repo))) {
     return `${JSON.stringify(name)} is not a valid branch name (git check-ref-format --branch refuses it)`;
   }
   return null;

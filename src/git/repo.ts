@@ -19,6 +19,29 @@ export async function requireWorkTree(dir: string): Promise<string> {
   return result.stdout;
 }
 
+/**
+ * The top-level folder of the work tree that holds `dir` and the commit each branch points at, in
+ * one git process when all exist (the common case: a task add asks this for every task).
+ * Otherwise the questions one by one, for the error that names what is missing: an
+ * InvalidInputError for a folder that is not a work tree; null for a branch that does not exist.
+ */
+export async function workTreeAndHeads(dir: string, branches: readonly string[]): Promise<{ top: string; heads: (string | null)[] }> {
+  const abs = resolve(dir);
+  if (existsSync(abs) && statSync(abs).isDirectory()) {
+    const refs = branches.map((b) => `${headRef(b)}^{commit}`);
+    // rev-parse echoes `--end-of-options` and `--` among its answers: toplevel, marker, one commit per ref, marker.
+    const result = await runGit(abs, ['rev-parse', '--show-toplevel', '--end-of-options', ...refs, '--']);
+    const lines = result.stdout.split('\n');
+    if (result.exitCode === 0 && lines.length === refs.length + 3 && lines[0] !== '') {
+      return { top: lines[0] as string, heads: lines.slice(2, 2 + refs.length) };
+    }
+  }
+  const top = await requireWorkTree(dir);
+  const heads: (string | null)[] = [];
+  for (const branch of branches) heads.push(await branchHead(top, branch));
+  return { top, heads };
+}
+
 /** The commit a local branch points at, or null when there is no such branch. */
 export async function branchHead(repo: string, branch: string): Promise<string | null> {
   const result = await runGit(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${headRef(branch)}^{commit}`]);

@@ -56,6 +56,11 @@ export async function rebaseOntoBase(input: { repo: string; worktree: string; br
   }
   await checkoutDetached(worktree, branchTip);
   const proof = await proveAncestor(worktree, baseTip, branchTip);
+  // The base is already in the branch (its one merge base): `git rebase` would answer "up to date"
+  // and leave HEAD at the tip it was just checked out at. Skipping it saves three git calls.
+  if (proof.baseWasAncestor === true) {
+    return { ...none, ...proof, outcome: 'rebased', branchTip, baseTip, head: branchTip, message: `${input.branch} already contains ${input.base} ${baseTip.slice(0, 12)}: nothing to rebase` };
+  }
   const r = await runGit(worktree, [...(await identityArgs(worktree)), ...REBASE, '--end-of-options', baseTip], { timeoutMs: 300_000 });
   if (r.exitCode === 0) {
     return { ...none, ...proof, outcome: 'rebased', branchTip, baseTip, head: await rev(worktree, 'HEAD'), message: `rebased onto ${input.base} ${baseTip.slice(0, 12)}` };

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/keys.ts';
 import { InvalidInputError } from '../errors.ts';
-import { branchHead, requireWorkTree } from '../git/repo.ts';
+import { workTreeAndHeads } from '../git/repo.ts';
 import { requireBranchName } from '../git/refs.ts';
 import type { Store } from '../store/db.ts';
 import { insertJob } from '../store/repos/jobs.ts';
@@ -40,17 +40,31 @@ export async function resolveTaskInput(input: AddTaskInput): Promise<{ repo: str
   const base = input.base ?? 'main';
   await requireBranchName(input.branch, '--branch');
   await requireBranchName(base, '--base');
-  const repo = await requireWorkTree(input.repo);
+  const { top: repo, heads } = await workTreeAndHeads(input.repo, [input.branch, base]);
   if (input.branch === base) throw new InvalidInputError(`--branch and --base are both ${JSON.stringify(base)}; a task works on its own branch`);
-  for (const [flag, name] of [['--branch', input.branch], ['--base', base]] as const) {
-    if ((await branchHead(repo, name)) === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
+  for (const [i, flag, name] of [[0, '--branch', input.branch], [1, '--base', base]] as const) {
+    if (heads[i] === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
   }
   return { repo, branch: input.branch, base, title, stage };
 }
 
+/** The fields resolveTaskInput returns: a work tree's top level, checked branch names that exist. */
+export type ResolvedTaskInput = Awaited<ReturnType<typeof resolveTaskInput>>;
+
 /** Add a task on its stage and enqueue that stage's job, in one transaction; then make its folder. */
 export async function addTask(deps: { store: Store; config: Config }, input: AddTaskInput): Promise<{ task: Task; job: Job | null }> {
-  const fields = await resolveTaskInput(input);
+  return addResolvedTask(deps, await resolveTaskInput(input), input);
+}
+
+/**
+ * addTask for fields the caller has already checked exactly as resolveTaskInput does (`orch stage`
+ * resolves its flags that way first): the check's git call is not made twice.
+ */
+export async function addResolvedTask(
+  deps: { store: Store; config: Config },
+  fields: ResolvedTaskInput,
+  input: Pick<AddTaskInput, 'suiteCmd' | 'timeoutS' | 'mergePolicy'> = {},
+): Promise<{ task: Task; job: Job | null }> {
   const add = () =>
     writeTransaction(deps.store, async (trx) => {
       const open = await findOpenTaskForBranch(trx, fields.repo, fields.branch);

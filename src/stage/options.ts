@@ -4,7 +4,7 @@
 import type { ConfigKey } from '../config/keys.ts';
 import { InvalidInputError } from '../errors.ts';
 import { requireBranchName } from '../git/refs.ts';
-import { branchHead, requireWorkTree } from '../git/repo.ts';
+import { requireWorkTree, workTreeAndHeads } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
 import { parseDuration } from '../util/duration.ts';
 
@@ -50,17 +50,20 @@ export async function resolveStageOptions(options: StageOptions, cwd = process.c
   if (timeoutS !== null && timeoutS <= 0) throw new InvalidInputError(`--timeout ${JSON.stringify(options.timeout)} is invalid: more than zero`);
   const suite = options.suite === undefined ? null : options.suite.trim();
   if (suite === '') throw new InvalidInputError('--suite is empty: give the command line of the suite, e.g. --suite "npm test"');
-  const repo = await requireWorkTree(options.repo ?? cwd);
-  const branch = options.branch ?? (await currentBranch(repo));
+  const dir = options.repo ?? cwd;
+  // Without --branch, the checked-out one: that needs the work tree first (and says which is not one).
+  const branch = options.branch ?? (await currentBranch(await requireWorkTree(dir)));
   const base = options.base ?? 'main';
   await requireBranchName(branch, '--branch');
   await requireBranchName(base, '--base');
+  // The work tree and both heads in one git process (each start of a stage pays for every call).
+  const { top: repo, heads } = await workTreeAndHeads(dir, [branch, base]);
   if (branch === base) {
     if (options.branch === undefined) throw new InvalidInputError(`${repo} has its base ${JSON.stringify(base)} checked out: nothing to stage against itself; switch to a branch (git switch -c my-change) or pass --branch`);
     throw new InvalidInputError(`--branch and --base are both ${JSON.stringify(base)}; stage a branch other than its base`);
   }
-  for (const [flag, name] of [['--branch', branch], ['--base', base]] as const) {
-    if ((await branchHead(repo, name)) === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
+  for (const [i, flag, name] of [[0, '--branch', branch], [1, '--base', base]] as const) {
+    if (heads[i] === null) throw new InvalidInputError(`${flag}: branch ${JSON.stringify(name)} does not exist in ${repo}`);
   }
   return Object.freeze({ repo, branch, base, suite, timeoutS, merge: options.merge ?? false, json: options.json ?? false });
 }

@@ -1,6 +1,6 @@
 // Progress of `orch stage` on stderr: one line per step with the elapsed time, so stdout stays
 // free for the JSON report. A spinner only when stderr is a terminal; logs and CI get lines, and
-// while a long step runs a heartbeat line every 30 s (`still running: suite 2m30s, log PATH`).
+// while a long step runs a heartbeat line every 30 s (`still running: staging: npm test 2m30s, log PATH`).
 import { HEARTBEAT_MS, stillRunning, type StillRunning } from '../util/still-running.ts';
 
 export interface Progress {
@@ -8,7 +8,7 @@ export interface Progress {
   step(text: string): void;
   /**
    * Something long is running: spin on a TTY until the next step() or stop(); off a TTY one line,
-   * then a heartbeat naming `label` (default: suite) until the next step() or stop().
+   * then a heartbeat naming `label` (default: staging) and the command that runs, until the next step() or stop().
    */
   busy(text: string, label?: string): void;
   /** A process of the busy step started: the heartbeat times it and names its log. */
@@ -44,11 +44,11 @@ export function createProgress(stream: NodeJS.WriteStream | NodeJS.WritableStrea
       clear();
       stream.write(`orch stage ${elapsed()} ${text}\n`);
     },
-    busy(text, label = 'suite') {
+    busy(text, label = 'staging') {
       clear();
       if (!tty) {
         stream.write(`orch stage ${elapsed()} ${text}\n`);
-        heartbeat = stillRunning({ label, write: (line) => stream.write(`orch stage ${elapsed()} ${line}\n`), intervalMs: options.heartbeatMs ?? HEARTBEAT_MS, now });
+        heartbeat = stillRunning({ label, write: (line) => stream.write(`orch stage ${elapsed()} ${line}\n`), intervalMs: options.heartbeatMs ?? HEARTBEAT_MS, now, showCommand: true });
         return;
       }
       let i = 0;

@@ -1,7 +1,28 @@
-// The JSON report of `orch stage` (SPEC §11) and its exit code, as pure functions of what the
-// store recorded: the staging runner's last run on the job, the merge gate's gate result, and
-// where the task ended up. Nothing here is invented: a block the store has no facts for is null.
+// The JSON report of `orch stage` (SPEC §11) and its exit code, as functions of what the store
+// recorded: the staging runner's last run on the job, the merge gate's gate result, and where the
+// task ended up (the only other thing read is which of a run's two logs has any output). Nothing here is invented: a block the store has no facts for is null.
 // The exit code of each verdict is the CLI's business (STAGE_EXIT in src/cli/exit.ts).
+import { statSync } from 'node:fs';
+
+/**
+ * Of a run's two logs, the one to read: stderr when it has anything, else stdout. A suite that
+ * reports its failures on stdout (uvu, tap, mocha) leaves stderr empty, and "full log: <an empty
+ * file>" sent people nowhere.
+ */
+export function logToRead(stdout: string | null, stderr: string | null): string | null {
+  // A run's record may keep only the stdout log (the re-test's): its stderr log lies beside it.
+  const size = (path: string) => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return 0;
+    }
+  };
+  stderr ??= stdout === null ? null : stdout.endsWith('.stdout.log') ? `${stdout.slice(0, -'.stdout.log'.length)}.stderr.log` : null;
+  if (stderr !== null && size(stderr) > 0) return stderr;
+  if (stdout !== null && size(stdout) > 0) return stdout;
+  return stderr ?? stdout;
+}
 
 export const STAGE_VERDICTS = ['advanced', 'rolled-back', 'deferred', 'failed-closed'] as const;
 export type StageVerdict = (typeof STAGE_VERDICTS)[number];
@@ -80,7 +101,7 @@ export function stagingBlock(run: RunFacts, artifact: string | null, priorInfraA
     notBefore: run.notBefore,
     reason: run.reason,
     cause: run.result === 'passed' ? null : (run.line ?? run.reason),
-    log: run.stderrLogPath ?? run.logPath,
+    log: logToRead(run.logPath, run.stderrLogPath),
   };
 }
 
@@ -110,7 +131,7 @@ export function mergeGateBlock(gate: GateFacts, taskBlocked: boolean): MergeGate
     baseBefore: str(d.baseBefore),
     baseAfter: str(d.baseAfter),
     reason: gate.reason,
-    log: retest && typeof (retest as { logPath?: unknown }).logPath === 'string' ? String((retest as { logPath: string }).logPath) : null,
+    log: retest && typeof (retest as { logPath?: unknown }).logPath === 'string' ? logToRead((retest as { logPath: string }).logPath, null) : null,
   };
 }
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import { ConfigError, InvalidInputError, OrchError, ERROR_CODES, VersionConflictError } from '../errors.ts';
 import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { withMergeGateOptions } from '../merge/scope.ts';
-import { addTask } from '../pipeline/add-task.ts';
+import { addResolvedTask } from '../pipeline/add-task.ts';
 import { advance } from '../pipeline/advance.ts';
 import { artifactPath } from '../config/task-paths.ts';
 import { openStore, type Store } from '../store/db.ts';
@@ -78,7 +78,9 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
   const open = await findOpenTaskForBranch(deps.store.db, o.repo, o.branch);
   if (!open) {
     const opts = recordedOptions(o, null);
-    const { task, job } = await addTask(deps, { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE, suiteCmd: opts.suite_cmd, timeoutS: opts.timeout_s, mergePolicy: opts.merge_policy });
+    // resolveStageOptions made exactly addTask's checks (work tree, branch names, both branches exist).
+    const fields = { repo: o.repo, branch: o.branch, base: o.base, title: `orch stage ${o.branch}`, stage: STAGE } as const;
+    const { task, job } = await addResolvedTask(deps, fields, { suiteCmd: opts.suite_cmd, timeoutS: opts.timeout_s, mergePolicy: opts.merge_policy });
     progress.step(`task ${task.id} added: ${o.branch} (base ${o.base}) on ${STAGE}`);
     if (!job) throw new OrchError(ERROR_CODES.INTERNAL, `task ${task.id} was added on ${STAGE} without its job`);
     return { task, plan: { kind: 'run', job } };

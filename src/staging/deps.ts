@@ -154,7 +154,7 @@ export interface PrepareInput {
   readonly env: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
   readonly proc?: RunProcOptions;
-  /** Called once with a line for people when orch changes the repository's info/exclude. */
+  /** Lines for people: orch changed the repository's info/exclude; an install (no cached tree) starts. */
   readonly notice?: (line: string) => void;
 }
 
@@ -189,6 +189,8 @@ export async function prepareDependencies(options: DepsOptions, input: PrepareIn
     }
   }
   mkdirSync(options.logDir, { recursive: true });
+  // The slow path (a first stage, a changed lockfile) says what it is doing before the suite starts.
+  input.notice?.(`installing dependencies: \`${plan.argv.join(' ')}\` (no cached install for key ${plan.key.slice(0, 12)}; later stages of this key link it from the cache)`);
   const [file, ...args] = plan.argv as [string, ...string[]];
   const result = await runInGroup({
     file,

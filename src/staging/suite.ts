@@ -29,15 +29,18 @@ export interface TreeState {
   readonly dirty: boolean;
 }
 
-/** HEAD of the worktree and whether tracked files are modified; a worktree that is not a git checkout is an OrchError. */
+/**
+ * HEAD of the worktree and whether tracked files are modified, in one git call (`status
+ * --porcelain=v2 --branch` names the HEAD commit); a worktree that is not a git checkout, or has no
+ * commit, is an OrchError.
+ */
 export async function readTreeState(worktree: string): Promise<TreeState> {
-  const head = await runGit(worktree, ['rev-parse', '--verify', '--end-of-options', 'HEAD^{commit}']);
-  if (head.exitCode !== 0 || head.stdout === '') {
-    throw new OrchError(ERROR_CODES.GIT_FAILED, `the worktree ${worktree} has no HEAD commit: ${head.stderr.split('\n')[0] ?? ''}`);
-  }
-  const status = await runGit(worktree, ['status', '--porcelain', '--untracked-files=no']);
+  const status = await runGit(worktree, ['status', '--porcelain=v2', '--branch', '--untracked-files=no']);
   if (status.exitCode !== 0) throw new OrchError(ERROR_CODES.GIT_FAILED, `git status failed in ${worktree}: ${status.stderr.split('\n')[0] ?? ''}`);
-  return { sha: head.stdout, dirty: status.stdout !== '' };
+  const lines = status.stdout.split('\n').filter((l) => l !== '');
+  const sha = /^# branch\.oid ([0-9a-f]{40,64})$/.exec(lines.find((l) => l.startsWith('# branch.oid ')) ?? '')?.[1];
+  if (sha === undefined) throw new OrchError(ERROR_CODES.GIT_FAILED, `the worktree ${worktree} has no HEAD commit`);
+  return { sha, dirty: lines.some((l) => !l.startsWith('# ')) };
 }
 
 /** Run the suite once. Only a log folder that cannot be made throws; runInGroup turns every other failure into a result. */

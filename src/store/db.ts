@@ -4,15 +4,16 @@
 // Where the engines must differ (the claim's row locks, the merge lock, the id column type) the
 // code asks `store.dialect`; everything else is one code path.
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/keys.ts';
 import { ConfigError, EnvironmentError, ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { protectHome } from '../git/exclude.ts';
 import { ensureWritableDir, sqliteFault } from './faults.ts';
-import { migrateToLatest } from './migrate.ts';
+import { isSqliteBusy, MIGRATION_WAIT_MS, migrateToLatest } from './migrate.ts';
 import type { Database } from './schema.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -122,7 +123,9 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   try {
     sqlite = new SQLite(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     checkSqlite(sqlite, path, options.check ?? 'none');
-    sqlite.pragma('journal_mode = WAL');
+    // Switching a new file to WAL takes its lock for a moment; processes opening it at the same
+    // instant wait for each other (issue 13.8), past the busy timeout if the machine is loaded.
+    await untilNotBusy(() => sqlite?.pragma('journal_mode = WAL'));
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -131,6 +134,19 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   } catch (error) {
     if (sqlite?.open) sqlite.close();
     throw sqliteFault(path, error) ?? error;
+  }
+}
+
+/** Run `fn` again (after a short random pause) while SQLite says busy, up to MIGRATION_WAIT_MS. */
+async function untilNotBusy<T>(fn: () => T): Promise<T> {
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
+      await sleep(Math.min(25 * attempt, 250) * (0.5 + Math.random()));
+    }
   }
 }
 
@@ -146,7 +162,9 @@ export interface PostgresStoreOptions {
 /** Open a PostgreSQL database by URL, check that it answers, and migrate it to the newest schema. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const location = redactUrl(url);
-  const pool = new pg.Pool({
+  // Loaded here, not at the top: a SQLite store (every `orch stage` by default) never pays for pg.
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({
     connectionString: url,
     max: options.poolMax ?? PG_POOL_MAX,
     application_name: 'orch',

@@ -1,6 +1,7 @@
 // Versioned migrations, listed in code (no folder scan) so they run the same under tsx and vitest.
 // One list for both engines: a migration gets the dialect and differs only where it must (the
 // auto-numbered id column, the floating-point type).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { OrchError, ERROR_CODES } from '../errors.ts';
 import type { StoreDialect } from './db.ts';
@@ -67,16 +68,43 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect 
     return;
   }
   // SQLite's dialect has one connection: everything the Migrator does runs inside this transaction.
-  await db.connection().execute(async (conn) => {
-    await sql`begin exclusive`.execute(conn);
+  // Another process migrating the same new file holds the lock; waiting for it is not a fault, so
+  // the wait is not bounded by the busy timeout (5 s, which a loaded machine's 8 racing processes
+  // ran out of): on SQLITE_BUSY, either that process has finished (nothing left to do) or ask again.
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
     try {
-      await runMigrator(conn, dialect);
-      await sql`commit`.execute(conn);
+      await db.connection().execute(async (conn) => {
+        await sql`begin exclusive`.execute(conn);
+        try {
+          await runMigrator(conn, dialect);
+          await sql`commit`.execute(conn);
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      });
+      return;
     } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw error;
+      if (!isSqliteBusy(error)) throw error;
+      if (await upToDate(db)) return;
+      if (Date.now() >= deadline) {
+        throw new OrchError(ERROR_CODES.STORE_FAILED, `the store's migrations waited ${Math.round(MIGRATION_WAIT_MS / 1000)} s for another process holding the database lock; try again`, { cause: error, retryable: true });
+      }
+      await sleep(Math.min(25 * attempt, 250) * (0.5 + Math.random()));
     }
-  });
+  }
+}
+
+/** How long opening a store waits for other processes' migrations of the same new file (issue 13.8). */
+export const MIGRATION_WAIT_MS = 120_000;
+
+/** SQLITE_BUSY or one of its extended codes, on the error or its cause (a failed migration wraps it). */
+export function isSqliteBusy(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')) return true;
+  }
+  return false;
 }
 
 async function runMigrator<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {

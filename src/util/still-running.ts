@@ -1,5 +1,5 @@
 // The heartbeat of a long step off a terminal: every interval, one line saying what still runs,
-// for how long, and where its output goes (`still running: suite 2m30s, log PATH`). A CI log or a
+// for how long, and where its output goes (`still running: staging: npm test 2m30s, log PATH`). A CI log or a
 // `| tee` then shows a live process instead of minutes of silence.
 
 /** The default interval between two heartbeat lines. */
@@ -30,6 +30,16 @@ export interface StillRunningOptions {
   readonly intervalMs?: number;
   /** @default performance.now */
   readonly now?: () => number;
+  /** Name the command of the process that runs now after the label (`staging: npm ci`). @default false */
+  readonly showCommand?: boolean;
+}
+
+const MAX_COMMAND = 60;
+
+/** A command line cut to MAX_COMMAND characters, whitespace runs made one space. */
+function shorten(command: string): string {
+  const one = command.replace(/\s+/g, ' ').trim();
+  return one.length <= MAX_COMMAND ? one : `${one.slice(0, MAX_COMMAND - 1)}…`;
 }
 
 /** Start the heartbeat; stop() ends it (it never keeps the process alive). */
@@ -37,14 +47,17 @@ export function stillRunning(options: StillRunningOptions): StillRunning {
   const now = options.now ?? (() => performance.now());
   let since = now();
   let log: string | null = null;
+  // The process that runs now, by its command: a step may run more than one (an install, then the suite).
+  let what = options.label;
   const timer = setInterval(() => {
-    options.write(`still running: ${options.label} ${formatElapsed(now() - since)}${log === null ? '' : `, log ${log}`}`);
+    options.write(`still running: ${what} ${formatElapsed(now() - since)}${log === null ? '' : `, log ${log}`}`);
   }, options.intervalMs ?? HEARTBEAT_MS);
   timer.unref();
   return {
     spawned(info) {
       since = now();
       log = info.logPath ?? null;
+      what = options.showCommand && info.command ? `${options.label}: ${shorten(info.command)}` : options.label;
     },
     stop: () => clearInterval(timer),
   };

@@ -2,7 +2,7 @@
 // scenario file, fast worker settings, and a per-test marker that every agent process carries
 // (checked from outside by fixtures/proc/marker-scan.ts; cleanup kills holders by PID).
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { quote } from 'shell-quote';
@@ -94,10 +94,12 @@ export interface AgentEnv extends PipelineEnv {
   holders(): Holder[];
   worker(options?: WorkerOptions): Promise<WorkerSummary>;
   record(taskId: number): Promise<TaskRecord>;
+  /** The roles the transport started the agent for, in order: one line per agent process. */
+  agentCalls(): string[];
 }
 
-export function agentCommand(scenarioPath: string, marker: string): string {
-  return quote(['env', `${MARKER_NAME}=${marker}`, process.execPath, FAKE_AGENT, '--scenario', scenarioPath]);
+export function agentCommand(scenarioPath: string, marker: string, callsPath?: string): string {
+  return quote(['env', `${MARKER_NAME}=${marker}`, process.execPath, FAKE_AGENT, '--scenario', scenarioPath, ...(callsPath ? ['--calls', callsPath] : [])]);
 }
 
 export async function makeAgentEnv(options: TempRepoOptions & { scenario: Scenario; env?: Record<string, string>; repo?: TempRepo }): Promise<AgentEnv> {
@@ -105,7 +107,8 @@ export async function makeAgentEnv(options: TempRepoOptions & { scenario: Scenar
   const scenarioDir = mkdtempSync(join(tmpdir(), 'orch-scenario-'));
   const scenarioPath = join(scenarioDir, 'scenario.json');
   writeFileSync(scenarioPath, JSON.stringify(options.scenario));
-  const extra = { ...FAST_ENV, ORCH_AGENT_CMD: agentCommand(scenarioPath, marker), ...options.env };
+  const callsPath = join(scenarioDir, 'calls.log');
+  const extra = { ...FAST_ENV, ORCH_AGENT_CMD: agentCommand(scenarioPath, marker, callsPath), ...options.env };
   const base = await makePipelineEnv({ ...options, env: extra });
   const vars = { ...extra, ORCH_HOME: base.home, ORCH_DATABASE_URL: base.config.ORCH_DATABASE_URL };
   return {
@@ -113,6 +116,7 @@ export async function makeAgentEnv(options: TempRepoOptions & { scenario: Scenar
     vars,
     marker,
     holders: () => markerHolders(MARKER_NAME, marker),
+    agentCalls: () => (existsSync(callsPath) ? readFileSync(callsPath, 'utf8').split('\n').filter(Boolean) : []),
     worker: (o = {}) => runWorker({ store: base.store, config: base.config }, { untilIdle: true, ...o }),
     record: async (taskId) => {
       const db = base.store.db;

@@ -1,5 +1,5 @@
 // Run the real CLI program in-process with captured stdout/stderr and a given ORCH_HOME.
-// (Spawning bin/orch.js is covered by the quickstart test; in-process keeps the suite fast.)
+// (Spawning bin/orch.js is covered by the e2e tier (tests/cli/*.e2e.test.ts); in-process keeps the suite fast.)
 import { runCli } from '../../src/cli/program.ts';
 
 export interface CliRun {

@@ -28,12 +28,13 @@ export interface TempRepoOptions {
   featureCommits?: number;
 }
 
-const IDENTITY = ['-c', 'user.name=orch-test', '-c', 'user.email=orch-test@example.invalid', '-c', 'commit.gpgsign=false'];
+// No background maintenance after each commit: a test repo lives for seconds, and each would be a process.
+const IDENTITY = ['-c', 'user.name=orch-test', '-c', 'user.email=orch-test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false'];
 
 function tempRepoAt(root: string, branch: string): TempRepo {
   const dir = join(root, 'repo');
   const run = async (...args: string[]) =>
-    (await execa('git', [...IDENTITY, '-C', dir, ...args], { env: { GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' } })).stdout;
+    (await execa('git', [...IDENTITY, '-C', dir, ...args], { env: { GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' }, cleanup: false })).stdout;
   const commit = async (file: string, content: string, message = `change ${file}`) => {
     writeFileSync(join(dir, file), content);
     await run('add', '--', file);

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchJob } from '../../src/launcher/launch.ts';
 import { RESERVED_AGENTS } from '../../src/launcher/reserved.ts';
 import { spawnAgent } from '../../src/launcher/transport.ts';
@@ -16,11 +16,6 @@ import { newWorkerId } from '../../src/proc/identity.ts';
 import { HAPPY, makeAgentEnv, type AgentEnv } from '../helpers/agents.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 
-vi.mock('../../src/launcher/transport.ts', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/launcher/transport.ts')>();
-  return { ...actual, spawnAgent: vi.fn(actual.spawnAgent) };
-});
-const transport = vi.mocked(spawnAgent);
 
 let env: AgentEnv | undefined;
 // One repo for the file (each test has its own ORCH_HOME, store and worktree); tests read tips, not fixed commits.
@@ -30,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => repo.cleanup());
 afterEach(async () => {
-  transport.mockClear();
   await env?.cleanup();
   env = undefined;
 });
@@ -57,7 +51,7 @@ describe('launchJob', () => {
       const result = await launch(e, await claim(e));
       expect(result.kind === 'finished' && result.report).toMatchObject({ agent: expected, transport: 'deterministic', status: 'ok' });
     }
-    expect(transport).not.toHaveBeenCalled();
+    expect(e.agentCalls()).toEqual([]);
     const record = await e.record(id);
     expect(record.task).toMatchObject({ stage: 'done', state: 'done' });
     expect(record.runs.map((r) => [r.role, r.transport, r.exit_code])).toEqual([['deploy-finalizer', 'deterministic', 0], ['post-deploy-monitor', 'deterministic', 0]]);
@@ -65,8 +59,7 @@ describe('launchJob', () => {
     await e.repo.git('branch', '--force', 'second', e.repo.branch);
     const second = await e.add({ stage: 'review', branch: 'second' });
     const result = await launch(e, await claim(e));
-    expect(transport).toHaveBeenCalledTimes(1);
-    expect(transport.mock.calls[0]?.[1].role).toBe('reviewer');
+    expect(e.agentCalls()).toEqual(['reviewer']);
     expect(result.kind === 'finished' && result.report).toMatchObject({ agent: 'reviewer', transport: 'llm', usage: { tokensIn: 1000, tokensOut: 200, costUsd: 0.01, model: 'fake-agent-1' } });
     expect((await getTask(e.store.db, second)).stage).toBe('testing');
   });
@@ -154,7 +147,7 @@ writeFileSync(process.env.ORCH_ARTIFACT_PATH, 'done\\n');
     expect(result).toMatchObject({ kind: 'not-run', failure: { kind: 'retry', failures: 1 } });
     expect(result.kind === 'not-run' && result.reason).toBe(`worktree for task ${job.task_id} could not be prepared: branch doomed does not exist in ${repo.dir}; the task has no tip to work on`);
     expect(await e.count('agent_runs')).toBe(0);
-    expect(transport).not.toHaveBeenCalled();
+    expect(e.agentCalls()).toEqual([]);
     const rows = await e.store.db.selectFrom('jobs').select(['state', 'outcome']).orderBy('id').execute();
     expect(rows).toEqual([{ state: 'failed', outcome: 'worktree-error' }, { state: 'queued', outcome: null }]);
   });

@@ -2,7 +2,7 @@
 // as numbers), a read-only store refuses writes, and bad URLs or an unreachable server are clear
 // errors that name the URL without its password and say what is allowed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDoctor } from '../../src/cli/commands/doctor.ts';
+import { runDoctor } from '../../src/cli/commands/doctor-checks.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { openStore, redactUrl, storeTarget, type Store } from '../../src/store/db.ts';

@@ -1,10 +1,13 @@
 // The pure parts of orch stage: the verdict from what the store recorded, the staging block from
 // a recorded run, the exit code of each verdict, and progress lines (spinner only on a TTY).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createProgress } from '../../src/stage/progress.ts';
 import { STAGE_EXIT } from '../../src/cli/exit.ts';
-import { stagingBlock, verdictOf, type EndFacts, type MergeGateBlock, type StagingBlock } from '../../src/stage/report.ts';
+import { logToRead, stagingBlock, verdictOf, type EndFacts, type MergeGateBlock, type StagingBlock } from '../../src/stage/report.ts';
 
 const run = (result: 'passed' | 'failed' | 'deferred' | 'exhausted', extra = {}) => ({ result, reason: 'r', cause: null, exitCode: 0, durationMs: 5, infraAttempt: null, notBefore: null, line: null, logPath: null, stderrLogPath: null, ...extra });
 const passed = stagingBlock(run('passed'), '/a/15-staging-log.md', 0);
@@ -16,6 +19,25 @@ test('stagingBlock maps each recorded result', () => {
   expect(stagingBlock(run('failed', { exitCode: 1 }), '/x', 0)).toMatchObject({ outcome: 'executed', status: 'FAILED', exitCode: 1 });
   expect(stagingBlock(run('deferred', { cause: 'timeout', exitCode: 124, infraAttempt: 2 }), '/x', 1)).toMatchObject({ outcome: 'tool-error', status: null, timedOut: true, deferred: true, artifact: null, attempt: 2 });
   expect(stagingBlock(run('exhausted', { exitCode: 127 }), '/x', 3)).toMatchObject({ outcome: 'tool-error', status: 'FAILED', deferred: false, attempt: 4 });
+});
+
+test('the log to read is the one with output: stderr, else stdout (uvu reports failures on stdout)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-stage-logs-'));
+  try {
+    const out = join(dir, 'run.stdout.log');
+    const err = join(dir, 'run.stderr.log');
+    expect(logToRead(out, err)).toBe(err); // neither written yet: the stderr path, as before
+    writeFileSync(out, 'FAIL "two hours"\n');
+    writeFileSync(err, '');
+    expect(logToRead(out, err)).toBe(out);
+    expect(stagingBlock(run('failed', { exitCode: 1, logPath: out, stderrLogPath: err }), '/x', 0).log).toBe(out);
+    expect(logToRead(out, null)).toBe(out); // the re-test records only stdout; its stderr lies beside it
+    writeFileSync(err, 'sh: 1: uvu: not found\n');
+    expect(logToRead(out, err)).toBe(err);
+    expect(logToRead(out, null)).toBe(err);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('verdictOf', () => {

@@ -1,11 +1,12 @@
-// The dependency step's pure parts (issue 13.1, 13.3): which install a worktree gets, what its key
-// depends on, the one line of a failed install and of a suite that could not run.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The dependency step (issue 13.1, 13.3): which install a worktree gets, what its key depends on,
+// the one line of a failed install and of a suite that could not run, and the install-then-cache
+// path with a stand-in install command (the real registry install is tests/stage/npm-library.test.ts).
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { causeLine, stripShellPrefix } from '../../src/staging/cause.ts';
-import { declaresDependencies, installErrorLine, planInstall } from '../../src/staging/deps.ts';
+import { declaresDependencies, installErrorLine, planInstall, prepareDependencies } from '../../src/staging/deps.ts';
 import { installCommandProblem } from '../../src/config/suite-command.ts';
 
 let dir: string;
@@ -93,5 +94,27 @@ describe('one-line causes', () => {
     expect(causeLine({ ...base, outcome: 'exited', exitCode: 0, stderrTail: '' })).toBeNull();
     expect(stripShellPrefix('/bin/sh: line 1: uvu: command not found')).toBe('uvu: command not found');
     dir = mkdtempSync(join(tmpdir(), 'orch-deps-'));
+  });
+});
+
+describe('prepareDependencies (one real install command, no registry)', () => {
+  test('an install says so before it runs; the next worktree of the same key is linked from the cache, silently', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-deps-'));
+    const trees = [join(dir, 'wt1'), join(dir, 'wt2')];
+    for (const t of trees) {
+      mkdirSync(t);
+      writeFileSync(join(t, 'package.json'), PKG);
+    }
+    // The "package manager": node writing node_modules/ms/index.js, run without a shell like any install.
+    const installCmd = `${process.execPath} -e "require('fs').mkdirSync('node_modules/ms',{recursive:true});require('fs').writeFileSync('node_modules/ms/index.js','')"`;
+    const options = { installCmd, cacheDir: join(dir, 'cache'), logDir: join(dir, 'logs'), timeoutMs: 60_000, graceMs: 1000, treeKill: true };
+    const notices: string[] = [];
+    const first = await prepareDependencies(options, { worktree: trees[0] as string, env: process.env, notice: (l) => notices.push(l) });
+    expect(first).toMatchObject({ kind: 'ready', from: 'install' });
+    expect(notices).toEqual([expect.stringMatching(/^installing dependencies: `.+ -e .+` \(no cached install for key [0-9a-f]{12}; later stages of this key link it from the cache\)$/)]);
+    const second = await prepareDependencies(options, { worktree: trees[1] as string, env: process.env, notice: (l) => notices.push(l) });
+    expect(second).toMatchObject({ kind: 'ready', from: 'cache' });
+    expect(existsSync(join(trees[1] as string, 'node_modules/ms/index.js'))).toBe(true);
+    expect(notices).toHaveLength(1);
   });
 });

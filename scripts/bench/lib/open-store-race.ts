@@ -1,5 +1,5 @@
 // The open-store race (issue 13.8): `processes` processes open the same brand-new store at the same
-// instant, `tries` times (a new store each try). Used by tests/store/migrate-race.test.ts (small)
+// instant, `tries` times (a new store each try). Used by tests/store/migrate-race.e2e.test.ts (small)
 // and scripts/bench/migrate-race.ts (8 x 20).
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

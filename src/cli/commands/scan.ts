@@ -3,8 +3,6 @@
 // Exit 0 clean (or every finding in the baseline), 1 when a finding is not in the baseline, 2 bad input.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { renderScanJson, renderScanText, toScanSarif } from '../../conformance/scan/render.ts';
-import { newFindings, scanDirectory } from '../../conformance/scan/standalone.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 
@@ -35,6 +33,11 @@ export function registerScan(program: Command): void {
       // The baseline module (and zod) loads only when a baseline is used.
       const baselines = flags.baseline || flags.writeBaseline ? await import('../../conformance/scan/baseline.ts') : null;
       const baseline = flags.baseline && baselines ? baselines.readBaseline(flags.baseline) : null;
+      // The scanner (and TypeScript's parser with it) loads only when a scan runs, never for --help.
+      const [{ newFindings, scanDirectory }, { renderScanJson, renderScanText, toScanSarif }] = await Promise.all([
+        import('../../conformance/scan/standalone.ts'),
+        import('../../conformance/scan/render.ts'),
+      ]);
       const scan = await scanDirectory(dir);
       if (flags.writeBaseline && baselines) {
         baselines.writeBaseline(flags.writeBaseline, scan.findings);

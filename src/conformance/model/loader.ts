@@ -14,6 +14,12 @@ export interface ModelLoader {
   /** The file that model.<key> names, relative to the root, for messages. */
   fileOf(key: ModelKey): string;
   has(key: ModelKey): boolean;
+  /**
+   * Start importing every configured registry now, without waiting: tsx transforms them on its
+   * loader thread while the caller parses the docs and the code on this one. A failure is kept
+   * for get() to report.
+   */
+  prefetch(): void;
 }
 
 function unavailable(message: string, cause?: unknown): OrchError {
@@ -54,16 +60,25 @@ export function createModelLoader(root: string, refs: Readonly<Partial<Record<Mo
     if (!(name in mod)) throw unavailable(`${file} has no export ${name} (model.${key}); exports: ${Object.keys(mod).join(', ') || 'none'}`);
     return mod[name];
   };
+  const load = (key: ModelKey): Promise<unknown> => {
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = importExport(key);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
   return {
     has: (key) => refs[key] !== undefined,
     fileOf: (key) => split(key)[0],
-    async get<T>(key: ModelKey, shape: z.ZodType<T>): Promise<T> {
-      let pending = cache.get(key);
-      if (!pending) {
-        pending = importExport(key);
-        cache.set(key, pending);
+    prefetch() {
+      for (const key of Object.keys(refs) as ModelKey[]) {
+        // Handled here so that a registry nobody asks for is no unhandled rejection; get() still sees the failure.
+        load(key).catch(() => undefined);
       }
-      const value = await pending;
+    },
+    async get<T>(key: ModelKey, shape: z.ZodType<T>): Promise<T> {
+      const value = await load(key);
       const parsed = shape.safeParse(value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

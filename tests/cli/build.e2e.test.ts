@@ -23,11 +23,11 @@ afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of what the build and the bin need (src/, bin/, scripts/build.ts, tsconfig.json), sharing node_modules. */
+/** A copy of what the build and the bin need (src/, bin/, scripts/build.ts, tsconfig.json, package-lock.json), sharing node_modules. */
 function copyOfRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'orch-build-'));
   temps.push(dir);
-  for (const part of ['src', 'bin', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  for (const part of ['src', 'bin', 'tsconfig.json', 'package.json', 'package-lock.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'scripts'));
   cpSync(join(ROOT, 'scripts/build.ts'), join(dir, 'scripts/build.ts'));
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'));
@@ -76,7 +76,7 @@ describe('bin/orch.js and the build', () => {
     expect(await help(root)).toContain('FROM-REBUILD');
   });
 
-  it('--if-stale builds nothing while the build is current; a changed tsconfig or build script stales it', async () => {
+  it('--if-stale builds nothing while the build is current; a changed tsconfig, build script or lockfile stales it', async () => {
     const root = copyOfRepo();
     const first = await buildCli({ root });
     const again = await buildCli({ root, ifStale: true });
@@ -84,6 +84,11 @@ describe('bin/orch.js and the build', () => {
     expect(first.record.files).toEqual(expect.arrayContaining([...BUILD_INPUTS, 'src/cli/main.ts', 'src/cli/program.ts', 'src/cli/commands/drift.ts']));
     expect(first.record.files.some((f) => f.includes('node_modules'))).toBe(false);
     writeFileSync(join(root, 'tsconfig.json'), `${readFileSync(join(root, 'tsconfig.json'), 'utf8')}\n`);
+    expect(buildState(root).state).toBe('stale');
+    // Bundled packages (Kysely, zod, execa, ...) are part of the build: a changed lockfile stales it.
+    await buildCli({ root });
+    expect(buildState(root).state).toBe('current');
+    writeFileSync(join(root, 'package-lock.json'), `${readFileSync(join(root, 'package-lock.json'), 'utf8')}\n`);
     expect(buildState(root).state).toBe('stale');
   });
 
@@ -110,7 +115,8 @@ describe('bin/orch.js and the build', () => {
     expect([...code.matchAll(/new URL\(("[^"]*"), import\.meta\.url\)/g)].map((m) => JSON.parse(m[1] as string) as string)).toEqual(
       expect.arrayContaining(['../../src/cli/commands/drift.ts', '../../src/launcher']),
     );
-    expect(code.replace(/new URL\("[^"]*", import\.meta\.url\)/g, '')).not.toContain('import.meta');
+    // ... or the banner's `require` for bundled CommonJS, which loads only node's own modules.
+    expect(code.replace(/new URL\("[^"]*", import\.meta\.url\)/g, '').replace(/__orchCreateRequire\(import\.meta\.url\)/g, '')).not.toContain('import.meta');
   });
 });
 

@@ -26,5 +26,5 @@ describe('remark-cli with the orch drift plugin', () => {
     // --output: the repaired doc is what orch drift --write writes, prose untouched.
     expect(repo.read(doc)).toBe(original);
     expect(repo.read('docs/configuration.md')).toBe(config);
-  }, 120_000);
+  });
 });

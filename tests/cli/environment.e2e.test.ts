@@ -43,7 +43,7 @@ function oneLine(stderr: string): string {
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 // Each case spawns the real bin (about 1.5 s of CPU): they run one after another, with room for a loaded machine.
-describe('environment faults are one line and exit 2', { timeout: 60_000 }, () => {
+describe('environment faults are one line and exit 2', () => {
   it('ORCH_HOME under a file: ENOTDIR, naming the key and its value', async () => {
     const cwd = dir('enotdir');
     writeFileSync(join(cwd, 'file'), 'x');
@@ -110,7 +110,7 @@ describe('environment faults are one line and exit 2', { timeout: 60_000 }, () =
   });
 });
 
-describe('strict config through the bin', { timeout: 60_000 }, () => {
+describe('strict config through the bin', () => {
   it('every unknown key and every malformed .env line, one line each, in one run', async () => {
     const cwd = dir('strict');
     writeFileSync(join(cwd, '.env'), '# comment\nORCH_WORKR_POLL_S=1\nthis is not a pair\nDEPLOY_API_TOKEN=abc\nMULTI="one\ntwo"\n');

@@ -82,7 +82,7 @@ beforeAll(async () => {
   await execa('cp', ['-al', join(template, 'node_modules'), join(seedCache, key, 'node_modules')]);
   writeFileSync(join(seedCache, key, 'node_modules', KEY_FILE), `${key}\n`);
   rmSync(join(template, 'node_modules'), { recursive: true, force: true });
-}, 120_000);
+});
 
 afterAll(() => {
   for (const c of cleanups.reverse()) c();
@@ -141,7 +141,7 @@ describe('a real npm library, ORCH_HOME outside the repo', () => {
     expect(await repo.git('rev-parse', 'main')).toBe(tip);
     // Linear: main fast-forwarded to the branch, no merge commit.
     expect(await repo.git('rev-list', '--merges', '--count', 'main')).toBe('0');
-  }, 120_000);
+  });
 
   test('red 1 with the cause and the log on stderr; fixed by hand and staged again: 0 (a new attempt on the same task)', async () => {
     const { repo, env } = await fresh();
@@ -163,7 +163,7 @@ describe('a real npm library, ORCH_HOME outside the repo', () => {
     const shown = JSON.parse((await cli(['task', 'show', '1', '--json'], env)).stdout);
     // History kept: the rollback and the new attempt are both in the task's record.
     expect(shown.transitions.map((t: { from_stage: string; to_stage: string }) => `${t.from_stage}->${t.to_stage}`)).toEqual(['deploy-staging->development', 'development->deploy-staging', 'deploy-staging->deploy']);
-  }, 120_000);
+  });
 
   test('a branch that adds a dependency gets its own cache key and sees it installed', async () => {
     const { repo, home, env } = await fresh();
@@ -181,7 +181,7 @@ describe('a real npm library, ORCH_HOME outside the repo', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(JSON.parse(run.stdout).staging.artifact, 'utf8')).toMatch(/- Dependencies: installed with `npm ci/);
     expect(existsSync(join(home, 'cache', 'deps', keyAfter as string, 'node_modules', 'escape-string-regexp'))).toBe(true);
-  }, 120_000);
+  });
 
   test('a missing test runner: exit 75 with `<program>: not found` and the log path on stderr', async () => {
     const { repo, env } = await fresh();
@@ -194,7 +194,7 @@ describe('a real npm library, ORCH_HOME outside the repo', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'deferred', staging: { outcome: 'tool-error' }, cause: 'uvu-nowhere: not found' });
     expect(run.stderr).toContain('orch stage: deferred: uvu-nowhere: not found');
     expect(run.stderr).toMatch(/orch stage: full log: \S+/);
-  }, 120_000);
+  });
 
   test('an install that fails is a tool error whose cause is the package manager\'s error line', async () => {
     const { repo, env } = await fresh();
@@ -208,5 +208,5 @@ describe('a real npm library, ORCH_HOME outside the repo', () => {
     expect(report).toMatchObject({ verdict: 'deferred', staging: { outcome: 'tool-error' } });
     expect(report.cause).toMatch(/in sync|escape-string-regexp/);
     expect(run.stderr).toContain(`orch stage: deferred: ${report.cause}`);
-  }, 120_000);
+  });
 });

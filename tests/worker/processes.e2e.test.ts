@@ -73,7 +73,7 @@ describe('worker processes', () => {
     expect(e.holders()).toEqual([]);
   });
 
-  // On PostgreSQL tests/pg/workers.test.ts runs the bigger case (4 workers, 40 jobs; 200 in test:stress).
+  // On PostgreSQL tests/pg/workers.e2e.test.ts runs the bigger case (4 workers, 40 jobs; 200 in test:stress).
   const TASKS = volume(8, 20);
   it.runIf(testBackend() === 'sqlite')(`two workers on one SQLite file finish ${TASKS} tasks and run no job twice`, async () => {
     // The tasks start on deploy (two reserved jobs each, so the jobs cost no agent start-up). Each

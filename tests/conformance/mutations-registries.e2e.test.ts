@@ -1,6 +1,6 @@
 // Mutation tests of the acceptance list, registry side (and the regression markers): each changes one thing in a temp copy of
 // this repo and expects `orch drift` to exit 1 with a message naming the file, the block and the
-// entry. (The scanner side is in mutations-scan.test.ts: two files run in parallel.)
+// entry. (The scanner side is in mutations-scan.e2e.test.ts: two files run in parallel.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanCopyOf, driftJson, enable, only, tempRepos, type TempRepo } from './helpers.ts';
 

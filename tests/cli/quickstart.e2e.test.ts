@@ -48,18 +48,18 @@ function shellCommands(text: string): string[][] {
 }
 
 describe('README quickstart', () => {
-  it('installs and stages the checked-out branch, then runs the tests; .ci/run installs, lints and runs exactly that test command', () => {
+  it('installs and stages the checked-out branch, then runs the tests; .ci/run installs, lints, runs exactly that test command, then the e2e tier', () => {
     const quickstart = blockAfter('Quickstart');
     expect(quickstart).toEqual(['npm ci && git switch -c try-orch && npm run stage', 'npm test']);
     const ci = shellCommands(readFileSync(join(ROOT, '.ci/run'), 'utf8'));
     expect(ci[0]).toEqual(['set', '-euo', 'pipefail']);
     // CI does not stage orch itself: that would run the whole suite twice. scripts/bench/quickstart.ts runs line 1.
-    expect(ci.slice(-4)).toEqual([['npm', 'ci'], ['npm', 'run', 'lint'], ['npm', 'test'], ['npm', 'run', 'test:chaos', '--', '--tasks', '2', '--kills', '4', '--gap-min-ms', '500', '--gap-max-ms', '1500', '--step-ms', '100']]);
+    expect(ci.slice(-5)).toEqual([['npm', 'ci'], ['npm', 'run', 'lint'], ['npm', 'test'], ['npm', 'run', 'test:e2e'], ['npm', 'run', 'test:chaos', '--', '--tasks', '2', '--kills', '4', '--gap-min-ms', '500', '--gap-max-ms', '1500', '--step-ms', '100']]);
     // Every npm script the quickstart and CI run exists, and every file its command names is in the repo.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
     const run = [...quickstart.flatMap(commandsOf), ...ci].filter((argv) => argv[0] === 'npm' && (argv[1] === 'test' || argv[1] === 'run'));
     const names = run.map((argv) => (argv[1] === 'test' ? 'test' : (argv[2] as string)));
-    expect(names).toEqual(expect.arrayContaining(['stage', 'test', 'lint']));
+    expect(names).toEqual(expect.arrayContaining(['stage', 'test', 'lint', 'test:e2e']));
     for (const name of names) {
       const script = pkg.scripts[name];
       expect(script, `npm script "${name}"`).toBeTypeOf('string');

@@ -68,7 +68,7 @@ describe('orch roadmap after the demo', () => {
     const text = await cli(['roadmap'], env);
     expect(text.stdout).toMatch(/^tester\s+testing\s+implemented-deterministic\s+0\s+0\/0\s+\$0\.0000\s+-\s+test-runner\s+1\s+\$0\.0100\s+100% \(1\/1\)$/m);
     expect(text.stdout).toMatch(/^deployer\s+deploy-staging\s+implemented-deterministic\s+0\s+0\/0\s+\$0\.0000\s+-\s+staging-runner\s+1\s+no LLM baseline\s+-$/m);
-  }, 60_000); // a whole demo run: seconds, longer on a loaded machine
+  });
 });
 
 describe('buildRoadmap', () => {

@@ -2,7 +2,7 @@
 // connection pool, as workers on different machines would be: 4 workers share 40 jobs (200 in
 // npm run test:stress) and run each exactly once; two workers racing to merge two tasks into one base serialise on the
 // advisory merge lock (one waits out the lock and is left for the sweep, both merged, linear
-// history). The SIGKILL/reaper case is tests/worker/processes.test.ts, which tests/pg/again runs
+// history). The SIGKILL/reaper case is tests/worker/processes.e2e.test.ts, which tests/pg/again runs
 // on PostgreSQL. Every process started here is ended by PID.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,5 +174,5 @@ describe('PostgreSQL: worker processes', () => {
     expect(await g('rev-parse', `${commits[1]}^`)).toBe(commits[0]);
     expect(existsSync(release)).toBe(true);
     expect(await e.count('merge_locks')).toBe(0);
-  }, 45_000);
+  });
 });

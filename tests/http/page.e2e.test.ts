@@ -36,7 +36,7 @@ beforeAll(async () => {
   logs = mkdtempSync(join(tmpdir(), 'orch-page-logs-'));
   server = await startServer(env.config, { host: '127.0.0.1', port: 0 }, false, { liveIntervalMs: 150 });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('the live page in Chromium', () => {
-  it('shows a queued task, then its running job with its log, then its result, without a reload', { timeout: 60_000 }, async () => {
+  it('shows a queued task, then its running job with its log, then its result, without a reload', async () => {
     const id = await env.add({ title: 'Greet in <b>bold</b> & "quotes"' });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
@@ -90,7 +90,7 @@ describe('the live page in Chromium', () => {
     await page.close();
   });
 
-  it('a board of 50 tasks reads at a glance: screenshots at two widths for review', { timeout: 60_000 }, async () => {
+  it('a board of 50 tasks reads at a glance: screenshots at two widths for review', async () => {
     await seedBusyBoard(env, logs);
     mkdirSync(SHOTS, { recursive: true });
     for (const [name, width, height] of [['board-wide', 1440, 1100], ['board-narrow', 420, 900]] as const) {

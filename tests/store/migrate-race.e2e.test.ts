@@ -8,4 +8,4 @@ test('3 processes open one new SQLite store at once: every one succeeds, the sch
   const result = await raceOnce(3);
   expect(result.errors).toEqual([]);
   expect(result.ok).toBe(3);
-}, 120_000);
+});

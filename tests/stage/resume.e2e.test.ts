@@ -56,7 +56,7 @@ test('--suite and --timeout are kept on the task: task show prints them and the 
   const twice = await cli(['task', 'merge', '1'], env);
   expect(twice.code).toBe(2);
   expect(twice.stderr).toContain('not mergeable');
-}, 120_000);
+});
 
 test('orch task cancel ends the task (done, cancelled), its waiting job cancelled; the branch can be staged as a new task', async () => {
   const { repo, env } = fresh();
@@ -72,7 +72,7 @@ test('orch task cancel ends the task (done, cancelled), its waiting job cancelle
   const restaged = await stage(repo, env, '--suite', suite('pass.sh'));
   expect(restaged.code, restaged.stderr).toBe(0);
   expect(JSON.parse(restaged.stdout)).toMatchObject({ task: { id: 2 }, verdict: 'advanced' });
-}, 120_000);
+});
 
 test('--merge of a branch the base already contains: merged false, up-to-date, the base unmoved', async () => {
   const { repo, env } = fresh();
@@ -87,7 +87,7 @@ test('--merge of a branch the base already contains: merged false, up-to-date, t
   expect(again.code, again.stderr).toBe(0);
   expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'advanced', staging: null, mergeGate: null });
   expect(JSON.parse(again.stdout).reason).toContain('already passed');
-}, 120_000);
+});
 
 test('an ORCH_HOME inside the repository is added to .git/info/exclude once, so git add -A leaves the store out', async () => {
   const { repo, env } = fresh();
@@ -100,4 +100,4 @@ test('an ORCH_HOME inside the repository is added to .git/info/exclude once, so 
   expect(await repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
   const second = await cli(['task', 'list'], { ...env, ORCH_HOME: home });
   expect(second.stderr).not.toContain('info/exclude');
-}, 60_000);
+});

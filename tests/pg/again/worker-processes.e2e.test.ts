@@ -2,4 +2,4 @@
 // job), again on PostgreSQL: npm test runs the engine-dependent files on both engines.
 import { runOnPostgres } from '../../helpers/backend.ts';
 
-await runOnPostgres('../../worker/processes.test.ts', import.meta.url);
+await runOnPostgres('../../worker/processes.e2e.test.ts', import.meta.url);
