@@ -4,8 +4,9 @@
 // `import { type X }` that still loads the module does.
 //
 // LAYERS is the architecture: each layer may import its own files and the layers listed before
-// it, never one after it. A file belongs to the first layer whose pattern matches it, so the pure
-// files of a mixed folder (src/pipeline/stages.ts) sit below the IO files beside them.
+// it, never one after it. A file belongs to the first layer whose pattern matches it; every folder
+// of src/ is in one layer, so the tree shows the layers. The lowest, core (src/core/), holds every
+// decision as a pure function; everything else depends on it.
 // docs/architecture/overview.md shows this list in its orch:layers block (`npx orch drift`).
 
 /** @typedef {{ name: string, paths: string[], holds: string }} Layer */
@@ -13,25 +14,19 @@
 /** @type {readonly Layer[]} From the bottom up. */
 export const LAYERS = Object.freeze([
   {
-    name: 'base',
-    paths: ['^src/errors\\.ts$', '^src/util/', '^src/secrets/'],
-    holds: 'the error codes, leaf helpers (JSON, atomic write, durations, tables, keyed queue), secret masking',
+    name: 'core',
+    paths: ['^src/core/', '^src/errors\\.ts$'],
+    holds: 'the decisions as pure functions over plain data: stages, transitions and rollback edges, the verdict parser, check results and the gate decision, infra retry and the one backoff policy, retry-or-block after a failed job, the merge plan/route/attempt, re-test classification and skip, the staging outcome, the coverage verdict, the reaper\'s judgment of a running job; and the error codes. No IO (rule core-is-pure)',
   },
   {
-    name: 'model',
-    paths: [
-      '^src/pipeline/(stages|states|transitions|decide|infra-retry|verdict|verdict-keys|fences|paths)\\.ts$',
-      '^src/pipeline/gates/types\\.ts$',
-      '^src/merge/(plan|route|skip|classify)\\.ts$',
-      '^src/staging/outcome\\.ts$',
-      '^src/shadow/pairs\\.ts$',
-    ],
-    holds: 'pure decisions over plain data: stages and transitions, the verdict parser, gate result types, the merge plan/route/skip/classification, the staging outcome; no IO (rule model-is-pure)',
+    name: 'base',
+    paths: ['^src/util/', '^src/secrets/'],
+    holds: 'leaf helpers (JSON, atomic write, durations, tables, keyed queue), secret masking',
   },
   {
     name: 'config',
-    paths: ['^src/config/', '^src/merge/command\\.ts$', '^src/staging/(command|scope)\\.ts$'],
-    holds: 'the config keys, their validation and loading, with the command and repo-scope checks that validate config values',
+    paths: ['^src/config/'],
+    holds: 'the config keys, their validation and loading; the command lines (suite, re-test, coverage) and the staging repo scope that config values name; where a task\'s files live under ORCH_HOME',
   },
   {
     name: 'runners',
@@ -71,7 +66,7 @@ export const CONFORMANCE = Object.freeze({
   importedBy: ['^src/cli/', '^src/roadmap/'],
 });
 
-/** Node modules and packages that do IO: the model layer imports none of them. */
+/** Node modules and packages that do IO: the core layer imports none of them. */
 const IO_MODULES = [
   '^(node:)?(fs|fs/promises|child_process|net|http|https|dgram|dns|os|worker_threads|cluster|readline|process|timers|timers/promises)$',
   '^(execa|kysely|better-sqlite3|pg|fastify|ts-morph|tsx)(/|$)',
@@ -109,10 +104,10 @@ export default {
       to: {},
     },
     {
-      name: 'model-is-pure',
-      comment: 'The model layer decides from plain data: no filesystem, process, network, database or compiler module.',
+      name: 'core-is-pure',
+      comment: 'The core layer decides from plain data: no filesystem, process, network, database or compiler module (type imports from outside core are refused by eslint.config.mjs).',
       severity: 'error',
-      from: { path: LAYERS[1].paths },
+      from: { path: LAYERS[0].paths },
       to: { path: IO_MODULES },
     },
     {

@@ -23,4 +23,23 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    // The core layer decides from plain data. dependency-cruiser (core-is-pure, layer-core) sees
+    // only runtime imports; this also refuses `import type` from outside src/core (a store row, a
+    // config object, the runner's result), so core's types are its own and every layer above
+    // depends on core, never the reverse. src/errors.ts (error codes) is the one file it shares.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!errors\\.ts$)', message: 'src/core imports only src/core and src/errors.ts: define the plain data type in core (the layer above imports it from core).' },
+            { regex: '^(node:)?(fs|fs/promises|child_process|net|http|https|os|worker_threads|process|timers|path)$', message: 'src/core does no IO: take the facts as arguments.' },
+            { regex: '^(execa|kysely|better-sqlite3|pg|fastify|ts-morph|tsx)(/|$)', message: 'src/core does no IO: take the facts as arguments.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 // Benchmark of THE verdict parser on 1 MB artifacts of different shapes (timings are not tested
 // by vitest: they belong here). Prints JSON, then a Markdown table.
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 
 const MB = 1_000_000;
 const fill = (chunk: string) => chunk.repeat(Math.ceil(MB / chunk.length));

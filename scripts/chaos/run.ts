@@ -27,7 +27,7 @@ import { killHolders, markerHolders } from '../../fixtures/proc/marker-scan.ts';
 import { startPgServer, type PgServer } from '../../fixtures/pg/server.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { addTask } from '../../src/pipeline/add-task.ts';
-import { STAGES } from '../../src/pipeline/stages.ts';
+import { STAGES } from '../../src/core/stages.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
 import { ownerReaps } from '../../src/worker/reaper.ts';
 import { pidIsDead } from '../../src/proc/identity.ts';

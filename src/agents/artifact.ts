@@ -2,7 +2,7 @@
 // exactly one machine-verdict line, read later by THE verdict parser like any LLM artifact.
 // Output tails go in fenced blocks (lines inside fences never count as verdicts) and every
 // secret value is masked.
-import { verdictKey } from '../pipeline/verdict-keys.ts';
+import { verdictKey } from '../core/verdict-keys.ts';
 import { maskSecrets } from '../secrets/mask.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 

@@ -2,7 +2,7 @@
 // 20-deploy-log.md with `deploy_status: DEPLOYED | FAILED`. On orch's own repository it never
 // runs the deploy (which would restart the orchestrator running it): it records that a restart
 // is pending for the operator, as an alert.
-import { artifactPath } from '../pipeline/paths.ts';
+import { artifactPath } from '../config/task-paths.ts';
 import type { ReservedAgent, RunContext, RunResultFields } from '../launcher/types.ts';
 import { writeArtifact, type ArtifactSection } from './artifact.ts';
 import { describeCommandEnd, outputTail, runTaskCommand } from './run-command.ts';

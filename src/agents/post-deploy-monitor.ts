@@ -4,7 +4,7 @@
 // the log shows a flapping service as such. No command configured: nothing is probed (HEALTHY,
 // and the log says so).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { artifactPath } from '../pipeline/paths.ts';
+import { artifactPath } from '../config/task-paths.ts';
 import type { ReservedAgent, RunContext, RunResultFields } from '../launcher/types.ts';
 import { writeArtifact, type ArtifactSection } from './artifact.ts';
 import { describeCommandEnd, outputTail, runTaskCommand } from './run-command.ts';

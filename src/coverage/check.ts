@@ -3,27 +3,15 @@
 // (infra re-queue with the merge gate's retry policy and kill-switches).
 import { errorMessage } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
-import { infraRetryPolicy, switchesFromConfig, type MergeSwitches } from '../merge/options.ts';
-import type { CheckResult, GateContext, InfraRetryPolicy } from '../pipeline/gates/types.ts';
-import { DEFER_CAUSES } from '../pipeline/gates/types.ts';
+import { infraRetryPolicy, switchesFromConfig } from '../merge/options.ts';
+import type { CheckResult } from '../core/check.ts';
+import { coverageVerdict, type CoverageMeasurement } from '../core/coverage-verdict.ts';
+import type { GateContext } from '../pipeline/gates/types.ts';
 import { checkoutDetached } from '../worktree/checkout.ts';
 import { ensureTaskWorktree } from '../worktree/ensure.ts';
-import { measureCoverage, type CoverageMeasurement } from './measure.ts';
+import { measureCoverage } from './measure.ts';
 
 export const COVERAGE_CHECK_ID = 'check_coverage';
-
-/** The gate's answer for a measurement (pure). */
-export function coverageVerdict(m: CoverageMeasurement, min: number, switches: Pick<MergeSwitches, 'classify' | 'infraRetry'>, retry: InfraRetryPolicy): CheckResult {
-  const detail = { ...m, min };
-  if (m.outcome === 'measured' && m.linesPct !== null) {
-    if (m.linesPct >= min) return { verdict: 'pass', reason: `${m.reason} >= minimum ${min}%`, detail: { ...detail, class: null } };
-    return { verdict: 'fail', reason: `${m.reason} is below the minimum ${min}%`, detail: { ...detail, class: 'code' } };
-  }
-  if (switches.classify && switches.infraRetry) {
-    return { verdict: 'defer', reason: m.reason, detail: { ...detail, class: 'infra', cause: DEFER_CAUSES.infra }, retry };
-  }
-  return { verdict: 'fail', reason: m.reason, detail: { ...detail, class: 'infra' } };
-}
 
 export async function checkCoverage(ctx: GateContext): Promise<CheckResult> {
   const min = ctx.config.ORCH_COVERAGE_MIN;

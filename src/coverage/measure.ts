@@ -4,24 +4,13 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from '../config/keys.ts';
-import { splitCommand } from '../merge/command.ts';
+import { splitCommand } from '../config/gate-command.ts';
 import { suiteEnv } from '../staging/suite.ts';
-import { summarizeRun, type RetestSummary } from '../merge/attempt.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import type { CoverageMeasurement } from '../core/coverage-verdict.ts';
+import { summarizeRun } from '../merge/run-summary.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { procOptionsFromConfig, runInGroup } from '../proc/index.ts';
 import { readCoverageSummary } from './summary.ts';
-
-export const MEASUREMENT_OUTCOMES = ['measured', 'timeout', 'no-summary', 'invalid-summary', 'not-run'] as const;
-export type MeasurementOutcome = (typeof MEASUREMENT_OUTCOMES)[number];
-
-export interface CoverageMeasurement {
-  readonly outcome: MeasurementOutcome;
-  /** total.lines.pct when measured. */
-  readonly linesPct: number | null;
-  readonly reason: string;
-  readonly summaryPath: string;
-  readonly run: RetestSummary | null;
-}
 
 function mtimeOf(path: string): number | null {
   try {

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { jobResult, jobTries, timeline } from '../views/task-views.ts';
 import type { Config } from '../config/keys.ts';
-import { STAGES } from '../pipeline/stages.ts';
+import { STAGES } from '../core/stages.ts';
 import { maskSecrets } from '../secrets/mask.ts';
 import type { Store } from '../store/db.ts';
 import { alertsForTask } from '../store/repos/alerts.ts';

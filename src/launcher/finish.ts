@@ -3,12 +3,14 @@
 // (job row, agent_runs row, alerts, the retry or the block) is ONE transaction that starts with
 // the lease-guarded update of the job: a worker whose lease was taken writes nothing at all.
 import type { Config } from '../config/keys.ts';
+import { decideJobFailure } from '../core/job-failure.ts';
 import { errorMessage } from '../errors.ts';
 import { advance, type AdvanceResult } from '../pipeline/advance.ts';
-import { isStage } from '../pipeline/stages.ts';
+import { isStage } from '../core/stages.ts';
 import type { Store } from '../store/db.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
-import { completeJob, failedStreak, insertJob } from '../store/repos/jobs.ts';
+import { failedStreak, insertJob } from '../store/repos/jobs.ts';
+import { completeJob } from '../store/repos/job-queue.ts';
 import { insertAgentRun } from '../store/repos/runs.ts';
 import { getTask, setValidatedSha, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
@@ -46,30 +48,25 @@ export function outcomeWord(report: Pick<RunReport, 'status' | 'exitCode' | 'det
 }
 
 /**
- * A run of `job` failed (already recorded as `failed`): queue the next run while the stage has
- * failed fewer than ORCH_JOB_MAX_ATTEMPTS times in a row, else block the task with ONE alert.
+ * A run of `job` failed (already recorded as `failed`): write what decideJobFailure
+ * (src/core/job-failure.ts) decides: the next run, or the task blocked with ONE alert.
  * The retry keeps the job's `attempt` (that counts verdict re-runs, see advance()). `count`
  * overrides the streak (the reaper counts the reaps of one job row).
  */
 export async function planFailure(trx: Db, config: Pick<Config, 'ORCH_JOB_MAX_ATTEMPTS'>, job: Job, reason: string, at: string, count?: number): Promise<FailurePlan> {
   const failures = count ?? (await failedStreak(trx, job.task_id, job.stage));
   const task = await getTask(trx, job.task_id);
-  if (task.state !== 'active' || task.stage !== job.stage || !isStage(job.stage)) return { kind: 'none', failures };
-  if (failures < config.ORCH_JOB_MAX_ATTEMPTS) {
-    const next = await insertJob(trx, { taskId: job.task_id, stage: job.stage, agent: job.agent, attempt: job.attempt, detail: { retryOf: job.id, failures, lastFailure: reason }, at });
+  const stage = isStage(job.stage) ? job.stage : null;
+  const taskOnStage = task.state === 'active' && task.stage === job.stage && stage !== null;
+  const decision = decideJobFailure({ taskId: task.id, taskOnStage, job, failures, maxAttempts: config.ORCH_JOB_MAX_ATTEMPTS, reason });
+  if (decision.kind === 'none' || stage === null) return { kind: 'none', failures };
+  if (decision.kind === 'retry') {
+    const next = await insertJob(trx, { taskId: job.task_id, stage, agent: job.agent, attempt: job.attempt, detail: decision.detail, at });
     return { kind: 'retry', jobId: next.id, failures };
   }
-  const why = `job ${job.id} (${job.agent}) failed ${failures} time(s) (ORCH_JOB_MAX_ATTEMPTS=${config.ORCH_JOB_MAX_ATTEMPTS}): ${reason}`;
   // We hold SQLite's write lock since the job update: the version read here cannot move.
-  if (!(await updateTaskGuarded(trx, task.id, task.version, { state: 'blocked', blocked_reason: why }, at))) throw new Error(`task ${task.id} changed inside a write transaction`);
-  const alert = await raiseAlert(trx, {
-    taskId: task.id,
-    kind: 'job-failed',
-    dedupeKey: `job-failed:task-${task.id}:${job.stage}:job-${job.id}`,
-    message: `task ${task.id} blocked on ${job.stage}: ${why}; \`orch task retry ${task.id}\` re-queues it`,
-    detail: { jobId: job.id, failures },
-    at,
-  });
+  if (!(await updateTaskGuarded(trx, task.id, task.version, { state: 'blocked', blocked_reason: decision.reason }, at))) throw new Error(`task ${task.id} changed inside a write transaction`);
+  const alert = await raiseAlert(trx, { taskId: task.id, ...decision.alert, at });
   return { kind: 'blocked', alertId: alert?.id ?? null, failures };
 }
 

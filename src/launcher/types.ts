@@ -55,6 +55,11 @@ export interface RunResultFields {
   readonly refused?: BudgetRefusal;
 }
 
+/** A failed run's fields: `reason` for people, `outcome` for the job row, `extra` kept in its detail. */
+export function failedFields(reason: string, outcome: string, extra: Record<string, unknown> = {}): RunResultFields {
+  return { status: 'failed', reason, exitCode: null, detail: { outcome, ...extra } };
+}
+
 export interface RunReport extends RunResultFields {
   /** Who ran: the role for an LLM agent, the reserved agent's name otherwise. */
   readonly agent: string;

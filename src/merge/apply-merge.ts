@@ -1,7 +1,7 @@
 // Runs a merge plan with git. Each step either moves a ref exactly as planned or changes nothing:
 // pushes without force, fast-forwards, `update-ref` with the old value (compare-and-swap).
 import { runGit } from '../git/run.ts';
-import type { MergeStep } from './plan.ts';
+import type { MergeStep } from '../core/merge-plan.ts';
 
 export type StepFailureKind = 'push-rejected' | 'push-failed' | 'ref-moved' | 'git-error';
 

@@ -1,9 +1,10 @@
 // check_branch_mergeable (deploy-staging -> deploy): the merge gate as a QG check. Registered after
 // check_staging_status, so it only runs on a PASSED staging verdict.
-import { DEFER_CAUSES, type CheckResult, type GateContext } from '../pipeline/gates/types.ts';
+import { DEFER_CAUSES, type CheckResult } from '../core/check.ts';
+import type { GateContext } from '../pipeline/gates/types.ts';
 import { runMergeGate } from './gate.ts';
 import { infraRetryPolicy, switchesFromConfig } from './options.ts';
-import { routeAttempt } from './route.ts';
+import { routeAttempt } from '../core/merge-route.ts';
 import { mergeGateOptionsInScope } from './scope.ts';
 
 export const MERGE_CHECK_ID = 'check_branch_mergeable';

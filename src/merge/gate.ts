@@ -10,18 +10,19 @@ import type { Store } from '../store/db.ts';
 import type { Task } from '../store/schema.ts';
 import { ensureTaskWorktree } from '../worktree/ensure.ts';
 import { applyMergePlan } from './apply-merge.ts';
-import { emptyAttempt, summarizeRun, type Classification, type FailureSource, type MergeAttempt } from './attempt.ts';
-import { classifyRetestFailure, retestPassed } from './classify.ts';
+import { summarizeRun } from './run-summary.ts';
+import { emptyAttempt, type Classification, type FailureSource, type MergeAttempt } from '../core/merge-attempt.ts';
+import { classifyRetestFailure, retestPassed } from '../core/retest-classify.ts';
 import { checkoutsOf, isAncestor } from './git-facts.ts';
 import { killTree } from '../proc/index.ts';
 import { holderIsDead, lockMarker, mergeLockFor, type LockAttempt, type MergeLock } from './lock.ts';
-import { lockWaitDelayMs } from './lock-wait.ts';
+import { lockWaitDelayMs } from '../core/lock-wait.ts';
 import { resolveMergeGateOptions, type MergeGateOptions, type ResolvedMergeGateOptions } from './options.ts';
-import { planMerge } from './plan.ts';
+import { planMerge } from '../core/merge-plan.ts';
 import { rebaseOntoBase } from './rebase.ts';
 import { runRetest } from './retest.ts';
 import { depsOptionsFromConfig, describeDeps, prepareDependencies } from '../staging/deps.ts';
-import { decideRetestSkip } from './skip.ts';
+import { decideRetestSkip } from '../core/retest-skip.ts';
 
 export interface MergeGateDeps {
   readonly store: Store;

@@ -2,8 +2,8 @@
 // five kill-switches, the re-test budget, the infra retry policy and where logs go.
 import { join } from 'node:path';
 import type { Config } from '../config/keys.ts';
-import type { InfraRetryPolicy } from '../pipeline/gates/types.ts';
-import { taskDir } from '../pipeline/paths.ts';
+import type { InfraRetryPolicy } from '../core/check.ts';
+import { taskDir } from '../config/task-paths.ts';
 import { procOptionsFromConfig } from '../proc/index.ts';
 
 export interface MergeGateOptions {

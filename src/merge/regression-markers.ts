@@ -12,7 +12,7 @@ export interface RegressionMarker {
 
 export const MAIN_REGRESSION_MARKERS: readonly RegressionMarker[] = Object.freeze(
   [
-    { ticket: 'ORCH-110', symbol: 'classifyRetestFailure', file: 'src/merge/classify.ts' },
+    { ticket: 'ORCH-110', symbol: 'classifyRetestFailure', file: 'src/core/retest-classify.ts' },
     { ticket: 'ORCH-110', symbol: 'checkBranchMergeable', file: 'src/merge/check.ts' },
     { ticket: 'ORCH-110', symbol: 'runInGroup', file: 'src/proc/run-in-group.ts' },
     { ticket: 'ORCH-110', symbol: 'measureCoverage', file: 'src/coverage/measure.ts' },

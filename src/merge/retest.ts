@@ -6,7 +6,7 @@ import type { Config } from '../config/keys.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
 import type { ResolvedMergeGateOptions } from './options.ts';
 import { suiteEnv } from '../staging/suite.ts';
-import { resolveRetestCommand } from './command.ts';
+import { resolveRetestCommand } from '../config/gate-command.ts';
 
 export type RetestRun = { readonly result: RunResult; readonly source: string } | { readonly problem: string };
 

@@ -10,8 +10,8 @@ import { insertJob } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, insertTask } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
 import { PG_UNIQUE_VIOLATION, sqlState, writeTransaction } from '../store/tx.ts';
-import { taskDir } from './paths.ts';
-import { STAGES, isStage, roleForStage, type Stage } from './stages.ts';
+import { taskDir } from '../config/task-paths.ts';
+import { STAGES, isStage, roleForStage, type Stage } from '../core/stages.ts';
 
 export interface AddTaskInput {
   readonly repo: string;

@@ -5,17 +5,17 @@
 import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, IllegalTransitionError, OrchError, TaskStateError, VersionConflictError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
-import type { GateResultInput } from '../store/repos/history.ts';
+import type { GateResultInput } from '../core/check.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
 import { applyDecision } from './apply.ts';
-import { decide, type AdvanceOutcome, type Decision } from './decide.ts';
+import { decide, type AdvanceOutcome, type Decision } from '../core/decide.ts';
 import { evaluateGate } from './gates/evaluate.ts';
-import { taskDir } from './paths.ts';
-import { isStage, type Stage } from './stages.ts';
-import { PENDING_JOB_STATES } from './states.ts';
-import { forwardEdge } from './transitions.ts';
+import { taskDir } from '../config/task-paths.ts';
+import { isStage, type Stage } from '../core/stages.ts';
+import { PENDING_JOB_STATES } from '../core/states.ts';
+import { forwardEdge } from '../core/transitions.ts';
 import { configForTask } from './task-config.ts';
 
 export interface AdvanceDeps {

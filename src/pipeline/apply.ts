@@ -10,9 +10,9 @@ import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
 import { archiveStageArtifact } from './artifacts.ts';
 import type { AdvanceDeps } from './advance.ts';
-import type { Decision, JobPlan } from './decide.ts';
-import { requireTransition } from './transitions.ts';
-import { DEFER_CAUSES } from './gates/types.ts';
+import type { Decision, JobPlan } from '../core/decide.ts';
+import { requireTransition } from '../core/transitions.ts';
+import { DEFER_CAUSES } from '../core/check.ts';
 
 export interface Applied {
   readonly version: number;

@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/keys.ts';
-import { artifactPath, taskDir } from './paths.ts';
-import { roleForStage, type Stage } from './stages.ts';
+import { artifactPath, taskDir } from '../config/task-paths.ts';
+import { roleForStage, type Stage } from '../core/stages.ts';
 
 /** Move the stage's artifact to `history/<tag>-<name>`; returns the new path, or null if there was none. */
 export function archiveStageArtifact(config: Pick<Config, 'ORCH_HOME'>, taskId: number, stage: Stage, tag: string): string | null {

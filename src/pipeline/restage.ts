@@ -18,7 +18,7 @@ import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
 import { parseDetail } from '../util/json.ts';
 import { isLocal, jobMarker, parseOwner } from '../proc/identity.ts';
-import { roleForStage, type Stage } from './stages.ts';
+import { roleForStage, type Stage } from '../core/stages.ts';
 
 const STAGING: Stage = 'deploy-staging';
 

@@ -8,8 +8,8 @@ import { getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
 import { writeTransaction } from '../store/tx.ts';
 import { VersionConflictError } from '../errors.ts';
-import { isStage, roleForStage } from './stages.ts';
-import { PENDING_JOB_STATES } from './states.ts';
+import { isStage, roleForStage } from '../core/stages.ts';
+import { PENDING_JOB_STATES } from '../core/states.ts';
 
 export async function retryTask(store: Store, taskId: number): Promise<{ task: Task; job: Job; unblocked: boolean }> {
   const task = await getTask(store.db, taskId);

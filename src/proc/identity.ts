@@ -90,6 +90,12 @@ export function ownerIsDead(owner: Pick<Owner, 'host' | 'pid' | 'startTime'>, is
   return now !== null && now !== owner.startTime;
 }
 
+/** Whether the holder a lease names (an owner string) is a LOCAL owner that is dead; an owner that does not parse is not judged dead. */
+export function leaseOwnerIsDead(leaseOwner: string, isDead: (pid: number) => boolean = pidIsDead, startOf: (pid: number) => number | null = processStartTime): boolean {
+  const owner = parseOwner(leaseOwner);
+  return owner !== null && ownerIsDead(owner, isDead, startOf);
+}
+
 /** The environment variable every process of one claimed run carries; the reaper finds orphans by it. */
 export function jobMarker(jobId: number, owner: string): { name: string; value: string } {
   const nonce = parseOwner(owner)?.nonce ?? 'x';

@@ -1,20 +1,6 @@
 // The result of a run, for success and failure alike, and the shell's view of it (exit codes).
 import { constants } from 'node:os';
-
-export const OUTCOMES = ['exited', 'timeout', 'spawn-error', 'signaled', 'cancelled'] as const;
-/**
- * exited: the command ended by itself with an exit code.
- * timeout / cancelled: orch killed the tree (deadline reached / AbortSignal or orch's own shutdown).
- * signaled: the command died from a signal orch did NOT send (a crash, or someone else's kill).
- * spawn-error: the command never ran (not found, not executable, bad options, runner failure).
- */
-export type Outcome = (typeof OUTCOMES)[number];
-
-export interface RunError {
-  /** ENOENT, EACCES, ... from the spawn, or an orch error code (ORCH_INVALID_INPUT, ORCH_PROC_FAILED). */
-  readonly code: string;
-  readonly message: string;
-}
+import type { Outcome, RunError } from '../core/run-outcome.ts';
 
 export interface RunResult {
   readonly outcome: Outcome;

@@ -7,7 +7,7 @@ import type { RunMarker } from './marker.ts';
 import type { ResolvedRunOptions } from './options.ts';
 import { procfsAvailable } from './procfs.ts';
 import { trackRun } from './registry.ts';
-import type { Outcome } from './result.ts';
+import type { Outcome } from '../core/run-outcome.ts';
 import { NOT_STARTED, type RunCore } from './run-tree.ts';
 import { spawnCommand } from './spawn.ts';
 import { deferred } from './wait.ts';

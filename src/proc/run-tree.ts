@@ -5,7 +5,7 @@ import type { LogPair } from './log-files.ts';
 import type { RunMarker } from './marker.ts';
 import type { ResolvedRunOptions } from './options.ts';
 import { trackRun } from './registry.ts';
-import type { Outcome, RunError } from './result.ts';
+import type { Outcome, RunError } from '../core/run-outcome.ts';
 import { spawnCommand, type Exit } from './spawn.ts';
 import { deferred, within } from './wait.ts';
 

@@ -5,7 +5,7 @@ import { execa, type Result } from 'execa';
 import type { RunMarker } from './marker.ts';
 import { readStat } from './procfs.ts';
 import type { ResolvedRunOptions } from './options.ts';
-import type { RunError } from './result.ts';
+import type { RunError } from '../core/run-outcome.ts';
 
 export interface Exit {
   readonly exitCode: number | null;

@@ -8,7 +8,7 @@ import { ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
 import { extractBlocks } from '../conformance/markdown/blocks.ts';
 import { ORCH_ROOT } from '../launcher/prompt.ts';
 import { RESERVED_AGENTS } from '../launcher/reserved.ts';
-import { ROLES } from '../pipeline/stages.ts';
+import { ROLES } from '../core/stages.ts';
 import type { Store } from '../store/db.ts';
 import { buildRoadmap, type DeterministicAgent, type InventoryRole, type Roadmap } from './build.ts';
 

@@ -14,9 +14,9 @@ import { errorMessage } from '../errors.ts';
 import { runGit } from '../git/run.ts';
 import { spawnAgent } from '../launcher/transport.ts';
 import type { RunContext, RunReport } from '../launcher/types.ts';
-import { artifactPath, taskDir } from '../pipeline/paths.ts';
-import type { RoleDef } from '../pipeline/stages.ts';
-import { parseVerdict } from '../pipeline/verdict.ts';
+import { artifactPath, taskDir } from '../config/task-paths.ts';
+import type { RoleDef } from '../core/stages.ts';
+import { parseVerdict } from '../core/verdict.ts';
 import { STAGING_PROFILE, type SuiteProfile } from '../staging/profile.ts';
 import { stageSuite } from '../staging/runner.ts';
 import type { Store } from '../store/db.ts';
@@ -25,7 +25,7 @@ import type { ShadowRun } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { TEST_PROFILE } from '../test-runner/runner.ts';
 import { createTaskWorktree } from '../worktree/prepare.ts';
-import { shadowPair } from './pairs.ts';
+import { shadowPair } from '../core/shadow-pairs.ts';
 
 const PROFILES: readonly SuiteProfile[] = [TEST_PROFILE, STAGING_PROFILE];
 

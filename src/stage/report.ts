@@ -105,7 +105,7 @@ export function stagingBlock(run: RunFacts, artifact: string | null, priorInfraA
   };
 }
 
-/** The merge gate's attempt as stored in its gate result's detail (src/merge/attempt.ts + route). */
+/** The merge gate's attempt as stored in its gate result's detail (src/core/merge-attempt.ts + route). */
 export interface GateFacts {
   readonly verdict: 'pass' | 'fail' | 'defer';
   readonly reason: string;

@@ -10,16 +10,16 @@ import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { withMergeGateOptions } from '../merge/scope.ts';
 import { addResolvedTask } from '../pipeline/add-task.ts';
 import { advance } from '../pipeline/advance.ts';
-import { artifactPath } from '../pipeline/paths.ts';
+import { artifactPath } from '../config/task-paths.ts';
 import { openStore, type Store } from '../store/db.ts';
+import { claimJobById } from '../store/repos/job-queue.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { findOpenTaskForBranch, getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job, Task } from '../store/schema.ts';
-import { newWorkerId, pidIsDead } from '../proc/identity.ts';
+import { leaseOwnerIsDead, newWorkerId } from '../proc/identity.ts';
 import { reapJob } from '../worker/reaper.ts';
-import { staleReason } from '../worker/stale.ts';
+import { staleReason } from '../core/stale.ts';
 import { runJob } from '../worker/run-job.ts';
-import { claimJobById } from './claim.ts';
 import { gateResultSince, lastGateResultId, lastStagingRun, readJob } from './facts.ts';
 import { markNested } from './guard.ts';
 import { configOverrides, type ResolvedStageOptions } from './options.ts';
@@ -28,7 +28,7 @@ import { causeOf, mergeGateBlock, stagingBlock, verdictOf, type StageReport } fr
 import { restageTask } from '../pipeline/restage.ts';
 import { branchHead } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
-import { STAGES, type Stage } from '../pipeline/stages.ts';
+import { STAGES, type Stage } from '../core/stages.ts';
 
 const STAGE = 'deploy-staging';
 const ARTIFACT = '15-staging-log.md';
@@ -98,7 +98,7 @@ async function openTask(deps: { store: Store; config: Config }, o: ResolvedStage
   if (latest?.state === 'running') {
     // A dead holder (an `orch stage` or worker killed on this machine, or a lapsed lease) does
     // not keep us waiting: reap it now (its leftover tree is killed by its marker) and go on.
-    const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000, pidIsDead, self: '' });
+    const reason = staleReason(latest, { nowMs: Date.now(), maxRunningMs: deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000, ownerIsDead: (owner) => leaseOwnerIsDead(owner), self: '' });
     if (reason !== null) {
       const reaped = await reapJob(deps, latest, newWorkerId(), reason);
       progress.step(`job ${latest.id} was held by ${latest.lease_owner ?? 'nobody'} (${reason}): reaped, ${reaped.killed} leftover process(es) killed, ${reaped.action}`);
@@ -140,7 +140,7 @@ async function runStagingJob(deps: { store: Store; config: Config }, job: Job, i
   const owner = newWorkerId();
   const leaseMs = Math.round(deps.config.ORCH_WORKER_LEASE_S * 1000);
   const now = new Date();
-  const claimed = await claimJobById(deps.store.db, job.id, { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
+  const claimed = await claimJobById(deps.store, job.id, { owner, now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString() });
   if (!claimed) throw new OrchError(ERROR_CODES.VERSION_CONFLICT, `job ${job.id} was claimed by a worker first; it runs there (\`orch task show ${job.task_id}\`)`, { retryable: true });
   io.progress.busy(`running the staging suite, then the merge gate (job ${job.id}${job.infra_attempts > 0 ? `, infra attempt ${job.infra_attempts + 1}` : ''})`);
   const end = await runJob({ store: deps.store, config: deps.config, owner, leaseMs, stop: io.signal, onSpawn: (info) => io.progress.spawned(info) }, claimed);

@@ -2,7 +2,7 @@
 // exit code, duration, attempt, output tail) with exactly one `staging_status:` line, the same
 // contract as the LLM deployer's artifact, parsed by the same parser with no special case.
 import { quote } from 'shell-quote';
-import type { StagingStatus } from './outcome.ts';
+import type { StagingStatus } from '../core/staging-outcome.ts';
 import type { BoundedTails } from './tail.ts';
 
 export const VERDICT_KEY = 'staging_status';

@@ -1,16 +1,16 @@
 // The end of a run that has a verdict (the suite's, or FAILED when the infra budget is spent):
 // write 15-staging-log.md, and say what the finish handler records: the run, validated_sha, the one infra alert.
 import { ERROR_CODES, OrchError, errorMessage } from '../errors.ts';
-import { artifactPath } from '../pipeline/paths.ts';
-import { roleForStage } from '../pipeline/stages.ts';
+import { artifactPath } from '../config/task-paths.ts';
+import { roleForStage } from '../core/stages.ts';
 import { shellExitCode, type RunResult } from '../proc/index.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { renderStagingLog } from './artifact.ts';
-import type { SuiteCommand } from './command.ts';
+import type { SuiteCommand } from '../config/suite-command.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { STAGING_PROFILE } from './profile.ts';
-import type { StagingDecision } from './outcome.ts';
+import type { StagingDecision } from '../core/staging-outcome.ts';
 import type { RecordInput, RunRecord } from './record.ts';
 import type { TreeState } from './suite.ts';
 import { boundTails } from './tail.ts';

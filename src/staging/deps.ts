@@ -14,7 +14,7 @@ import type { Config } from '../config/keys.ts';
 import { InvalidInputError } from '../errors.ts';
 import { procOptionsFromConfig, runInGroup, type RunResult } from '../proc/index.ts';
 import type { RunProcOptions } from '../launcher/types.ts';
-import { parseSuiteCommand } from './command.ts';
+import { parseSuiteCommand } from '../config/suite-command.ts';
 import { ensureIgnored } from '../git/exclude.ts';
 import { suiteEnv } from './suite.ts';
 

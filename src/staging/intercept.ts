@@ -2,7 +2,7 @@
 // task's repo in ORCH_STAGING_RUNNER_REPOS. Anything else keeps the LLM deployer path unchanged.
 import type { Job, Task } from '../store/schema.ts';
 import type { ResolvedStagingOptions } from './options.ts';
-import { repoInScope } from './scope.ts';
+import { repoInScope } from '../config/repo-scope.ts';
 
 /** The role recorded in agent_runs for the runner's runs (the job's agent stays `deployer`). */
 export const STAGING_RUNNER_ROLE = 'staging-runner';

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/keys.ts';
 import { procOptionsFromConfig } from '../proc/index.ts';
-import { parseRepoScope, type RepoScope } from './scope.ts';
+import { parseRepoScope, type RepoScope } from '../config/repo-scope.ts';
 
 export interface ResolvedStagingOptions {
   /** ORCH_STAGING_RUNNER_ENABLED. */

@@ -3,7 +3,7 @@
 // runner, the two-level outcome, the bounded infra budget, the artifact with one verdict line and
 // the counters. A profile carries only what differs: the stage, the names, the settings' keys.
 import type { Config } from '../config/keys.ts';
-import type { Stage } from '../pipeline/stages.ts';
+import type { Stage } from '../core/stages.ts';
 import { resolveStagingOptions, type ResolvedStagingOptions } from './options.ts';
 
 export interface SuiteProfile {

@@ -3,17 +3,17 @@
 // check_staging_status gate. It never raises: any internal error becomes a `fallback` outcome
 // (launchJob runs the LLM deployer instead, and the finish handler records it, so it is counted).
 import { ERROR_CODES, OrchError, errorMessage, isOrchError } from '../errors.ts';
-import { resolveSuiteCommand } from './command.ts';
+import { resolveSuiteCommand } from '../config/suite-command.ts';
 import { conclude } from './conclude.ts';
 import { maskValues, secretValues } from '../secrets/mask.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { STAGING_PROFILE, type SuiteProfile } from './profile.ts';
-import { classifyRun, decideStagingOutcome } from './outcome.ts';
-import { type Classification } from './outcome.ts';
+import { classifyRun, decideStagingOutcome } from '../core/staging-outcome.ts';
+import { type Classification } from '../core/staging-outcome.ts';
 import { describeDeps, depsOptionsFromConfig, prepareDependencies } from './deps.ts';
 import { causeLine } from './cause.ts';
 import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
-import { roleForStage } from '../pipeline/stages.ts';
+import { roleForStage } from '../core/stages.ts';
 import { runsDetail, type RunRecord } from './record.ts';
 import { readTreeState, runSuite } from './suite.ts';
 import type { StagedRun, StagingDeps, StagingJobInput, StagingOutcome } from './types.ts';

@@ -6,7 +6,7 @@ import { ERROR_CODES, OrchError } from '../errors.ts';
 import { runGit } from '../git/run.ts';
 import { runInGroup, type RunResult } from '../proc/index.ts';
 import type { RunProcOptions } from '../launcher/types.ts';
-import type { SuiteCommand } from './command.ts';
+import type { SuiteCommand } from '../config/suite-command.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import { TAIL_BUDGET_BYTES } from './tail.ts';
 

@@ -4,7 +4,7 @@ import type { RunProcOptions } from '../launcher/types.ts';
 import type { Job, Task } from '../store/schema.ts';
 import type { ResolvedStagingOptions } from './options.ts';
 import type { SuiteProfile } from './profile.ts';
-import type { StagingStatus, ToolErrorCause } from './outcome.ts';
+import type { StagingStatus, ToolErrorCause } from '../core/staging-outcome.ts';
 import type { RecordInput } from './record.ts';
 
 export interface StagingDeps {

@@ -1,7 +1,7 @@
 // Row types of the store, as Kysely sees them. Keep in step with migrations/ (the drift guard
 // compares the migrated schema with docs/architecture/db-schema.md).
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { JobState, TaskState, TaskSubstate } from '../pipeline/states.ts';
+import type { JobState, TaskState, TaskSubstate } from '../core/states.ts';
 
 export interface TasksTable {
   id: Generated<number>;

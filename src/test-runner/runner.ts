@@ -15,7 +15,7 @@ import type { Interception } from '../staging/intercept.ts';
 import type { ResolvedStagingOptions } from '../staging/options.ts';
 import type { SuiteProfile } from '../staging/profile.ts';
 import { runStagingJob } from '../staging/runner.ts';
-import { parseRepoScope, repoInScope } from '../staging/scope.ts';
+import { parseRepoScope, repoInScope } from '../config/repo-scope.ts';
 import type { Db } from '../store/tx.ts';
 import type { Job, Task } from '../store/schema.ts';
 

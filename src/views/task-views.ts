@@ -1,9 +1,9 @@
 // How tasks look on a terminal and in --json: an aligned table, and a task's timeline.
-import { shownState } from '../pipeline/states.ts';
+import { shownState } from '../core/states.ts';
 import { basename } from 'node:path';
 import type { AgentRun, Alert, GateResultRow, Job, Task, TransitionRow } from '../store/schema.ts';
 import { ownerReaps } from '../worker/reaper.ts';
-import { detailValue } from '../util/json.ts';
+import { detailValue, parseJsonObject } from '../util/json.ts';
 import { renderTable } from '../util/table.ts';
 
 /** The repo as a short name: its folder's name, or the whole path when two listed repos share that name. */
@@ -53,14 +53,10 @@ export function jobTries(jobs: readonly Job[]): Map<number, number> {
 
 /** The suite a deterministic staging run ran, from the job's detail: its verdict and exit code. */
 function stagingOf(job: Pick<Job, 'detail'>): { status: string; exitCode: number | null } | null {
-  if (job.detail === null) return null;
-  try {
-    const staging = (JSON.parse(job.detail) as { result?: { staging?: { kind?: string; status?: unknown; exitCode?: unknown } } }).result?.staging;
-    if (staging?.kind !== 'finished' || typeof staging.status !== 'string') return null;
-    return { status: staging.status, exitCode: typeof staging.exitCode === 'number' ? staging.exitCode : null };
-  } catch {
-    return null;
-  }
+  const detail = parseJsonObject(job.detail) as { result?: { staging?: { kind?: string; status?: unknown; exitCode?: unknown } } } | null;
+  const staging = detail?.result?.staging;
+  if (staging?.kind !== 'finished' || typeof staging.status !== 'string') return null;
+  return { status: staging.status, exitCode: typeof staging.exitCode === 'number' ? staging.exitCode : null };
 }
 
 /** What a job came to: its state, and for a staging run the suite's own verdict and exit code. */

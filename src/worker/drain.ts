@@ -5,10 +5,11 @@
 // until after the horizon. What lies beyond the reach is reported, with until when.
 import { MERGE_CHECK_ID } from '../merge/check.ts';
 import { holderIsDead } from '../merge/lock.ts';
-import { LOCK_WAIT_CAUSE } from '../merge/route.ts';
+import { LOCK_WAIT_CAUSE } from '../core/merge-route.ts';
 import { findMergeLock } from '../store/repos/merge-locks.ts';
 import { countBusyJobs, stalledTaskIds } from '../store/repos/jobs.ts';
 import type { Db } from '../store/tx.ts';
+import { parseJsonObject } from '../util/json.ts';
 
 export type Waiting =
   | { readonly kind: 'deferred-job'; readonly jobId: number; readonly taskId: number; readonly stage: string; readonly agent: string; readonly until: string | null }
@@ -24,13 +25,7 @@ export interface DrainState {
 /** A stalled task whose last merge gate waited out a lock that a live holder keeps past `horizon`. */
 async function lockedBeyond(db: Db, taskId: number, horizon: string): Promise<Waiting | null> {
   const gate = await db.selectFrom('gate_results').select('detail').where('task_id', '=', taskId).where('check_id', '=', MERGE_CHECK_ID).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  let cause: unknown;
-  try {
-    cause = gate?.detail ? (JSON.parse(gate.detail) as { cause?: unknown }).cause : undefined;
-  } catch {
-    cause = undefined;
-  }
-  if (cause !== LOCK_WAIT_CAUSE) return null;
+  if (parseJsonObject(gate?.detail ?? null)?.['cause'] !== LOCK_WAIT_CAUSE) return null;
   const task = await db.selectFrom('tasks').select('repo').where('id', '=', taskId).executeTakeFirst();
   const lock = task ? await findMergeLock(db, task.repo) : undefined;
   if (!lock || lock.task_id === taskId || holderIsDead(lock.holder) || lock.expires_at <= horizon) return null;

@@ -2,7 +2,7 @@
 // moment an extension finds the lease gone (the reaper took it), the run is told to stop: a
 // worker that lost its lease must not write results.
 import type { Store } from '../store/db.ts';
-import { extendLease } from '../store/repos/jobs.ts';
+import { extendLease } from '../store/repos/job-queue.ts';
 
 export interface Heartbeat {
   stop(): void;

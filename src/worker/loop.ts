@@ -4,7 +4,7 @@
 import type { Config } from '../config/keys.ts';
 import { errorMessage } from '../errors.ts';
 import type { Store } from '../store/db.ts';
-import { claimNextJob } from '../store/repos/jobs.ts';
+import { claimNextJob } from '../store/repos/job-queue.ts';
 import type { Job } from '../store/schema.ts';
 import { deferred } from '../proc/wait.ts';
 import { describeWaiting, drainState, type Waiting } from './drain.ts';

@@ -14,13 +14,13 @@ import { parseDetail } from '../util/json.ts';
 import { killTree } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
 import { raiseAlert } from '../store/repos/alerts.ts';
-import { completeJob, releaseJob, runningJobs, takeOverLease } from '../store/repos/jobs.ts';
+import { completeJob, releaseJob, runningJobs, takeOverLease } from '../store/repos/job-queue.ts';
 import { getTask, updateTaskGuarded } from '../store/repos/tasks.ts';
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { writeTransaction } from '../store/tx.ts';
-import { isLocal, jobMarker, parseOwner, pidIsDead } from '../proc/identity.ts';
-import { STALE_REASONS, staleReason, type StaleReason } from './stale.ts';
+import { isLocal, jobMarker, leaseOwnerIsDead, parseOwner } from '../proc/identity.ts';
+import { STALE_REASONS, staleReason, type StaleReason } from '../core/stale.ts';
 
 export interface ReapedJob {
   readonly jobId: number;
@@ -132,7 +132,7 @@ export async function reap(deps: { store: Store; config: Config }, self: string)
   const out: ReapedJob[] = [];
   const maxRunningMs = deps.config.ORCH_REAPER_MAX_RUNNING_S * 1000;
   for (const job of await runningJobs(deps.store.db)) {
-    const reason = staleReason(job, { nowMs: Date.now(), maxRunningMs, pidIsDead, self });
+    const reason = staleReason(job, { nowMs: Date.now(), maxRunningMs, ownerIsDead: (owner) => leaseOwnerIsDead(owner), self });
     if (reason === null) continue;
     out.push(await reapJob(deps, job, self, reason));
   }

@@ -8,7 +8,7 @@ import { parseDetail } from '../util/json.ts';
 import { launchJob, type LaunchResult } from '../launcher/launch.ts';
 import type { SpawnInfo } from '../proc/index.ts';
 import type { Store } from '../store/db.ts';
-import { recordJobRun, releaseJob } from '../store/repos/jobs.ts';
+import { recordJobRun, releaseJob } from '../store/repos/job-queue.ts';
 import type { Job } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
 import { startHeartbeat } from './heartbeat.ts';

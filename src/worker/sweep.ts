@@ -7,7 +7,7 @@ import type { AdvanceDeps, AdvanceResult } from '../pipeline/advance.ts';
 import { advance } from '../pipeline/advance.ts';
 import { errorMessage } from '../errors.ts';
 import { parseDetail } from '../util/json.ts';
-import { isStage } from '../pipeline/stages.ts';
+import { isStage } from '../core/stages.ts';
 import { latestJobForStage, stalledTaskIds } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
 import { ownerIsDead, parseOwner } from '../proc/identity.ts';

@@ -7,7 +7,7 @@ import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import { runGit } from '../git/run.ts';
-import { worktreePath } from '../pipeline/paths.ts';
+import { worktreePath } from '../config/task-paths.ts';
 import { createTaskWorktree } from './prepare.ts';
 
 export interface TaskWorktree {

@@ -9,7 +9,7 @@ import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, OrchError } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import { git, runGit } from '../git/run.ts';
-import { worktreePath } from '../pipeline/paths.ts';
+import { worktreePath } from '../config/task-paths.ts';
 import { keyedQueue } from '../util/keyed-queue.ts';
 import type { Task } from '../store/schema.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployFinalizer } from '../../src/agents/deploy-finalizer.ts';
 import { isSelfRepo } from '../../src/agents/self-repo.ts';
 import type { RunContext } from '../../src/launcher/types.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 import { reservedContext } from './helpers.ts';

@@ -2,7 +2,7 @@
 // worktree made the way the launcher makes it.
 import type { Config } from '../../src/config/keys.ts';
 import type { RunContext } from '../../src/launcher/types.ts';
-import { taskDir } from '../../src/pipeline/paths.ts';
+import { taskDir } from '../../src/config/task-paths.ts';
 import { procOptionsFromConfig } from '../../src/proc/index.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';
 import { getTask } from '../../src/store/repos/tasks.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postDeployMonitor } from '../../src/agents/post-deploy-monitor.ts';
 import type { RunContext } from '../../src/launcher/types.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 import { reservedContext } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderArtifact } from '../../src/agents/artifact.ts';
 import { isSecretName, maskSecrets } from '../../src/secrets/mask.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 
 describe('secret masking', () => {
   it.each([

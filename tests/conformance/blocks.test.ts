@@ -108,7 +108,7 @@ function derived(rows: object[]): Derived {
   const body = toYaml(rows, { flowItems: true });
   const parsed = yamlEntries(body, keyOf);
   if (!parsed.ok) throw new Error('fixture');
-  return { body, entries: parsed.entries.map(({ key, data }) => ({ key, data })), source: 'src/pipeline/transitions.ts' };
+  return { body, entries: parsed.entries.map(({ key, data }) => ({ key, data })), source: 'src/core/transitions.ts' };
 }
 
 function check(docBody: string, code: object[]) {
@@ -134,21 +134,21 @@ describe('compareBlock', () => {
       line: 3,
       column: 1,
       ruleId: 'block-entry-missing',
-      message: 'orch:t: entry "b->a" is in code (src/pipeline/transitions.ts) but not in the block; code has {"from":"b","kind":"rollback","to":"a"}',
+      message: 'orch:t: entry "b->a" is in code (src/core/transitions.ts) but not in the block; code has {"from":"b","kind":"rollback","to":"a"}',
     });
   });
 
   it('reports a stale doc entry on its own line', () => {
     const found = check(`${toYaml(CODE, { flowItems: true })}- {from: c, to: a, kind: rollback}\n`, CODE);
     expect(found.map((d) => [d.ruleId, d.line, d.message])).toEqual([
-      ['block-entry-stale', 6, 'orch:t: entry "c->a" is in the block but no longer in code (src/pipeline/transitions.ts); docs have {"from":"c","kind":"rollback","to":"a"}'],
+      ['block-entry-stale', 6, 'orch:t: entry "c->a" is in the block but no longer in code (src/core/transitions.ts); docs have {"from":"c","kind":"rollback","to":"a"}'],
     ]);
   });
 
   it('says which field differs and what each side has', () => {
     const found = check('- {from: a, to: b, kind: rollback}\n- {from: b, to: a, kind: rollback}\n', CODE);
     expect(found.map((d) => d.message)).toEqual([
-      'orch:t: entry "a->b" differs from code (src/pipeline/transitions.ts): kind: docs have "rollback", code has "forward"',
+      'orch:t: entry "a->b" differs from code (src/core/transitions.ts): kind: docs have "rollback", code has "forward"',
     ]);
   });
 

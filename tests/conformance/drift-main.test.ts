@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../src/pipeline/stages.ts';
+import { ROLES } from '../../src/core/stages.ts';
 import { runDrift, type DriftRun } from '../../src/conformance/drift.ts';
 import { REPO_ROOT } from './helpers.ts';
 

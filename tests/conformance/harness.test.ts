@@ -11,8 +11,8 @@ import { classAgrees, classify, isAvoidable } from '../../src/conformance/invent
 import { buildInventory } from '../../src/conformance/inventory/build.ts';
 import { consumedKeys, rolesOfCall } from '../../src/conformance/inventory/roles.ts';
 import type { ScanResult } from '../../src/conformance/scan/scan.ts';
-import { ROLES } from '../../src/pipeline/stages.ts';
-import { VERDICT_KEYS } from '../../src/pipeline/verdict-keys.ts';
+import { ROLES } from '../../src/core/stages.ts';
+import { VERDICT_KEYS } from '../../src/core/verdict-keys.ts';
 import { RULES, diagnostic } from '../../src/conformance/diagnostics/diagnostic.ts';
 import { toSarif } from '../../src/conformance/diagnostics/render-sarif.ts';
 import type { DriftReport } from '../../src/conformance/engine.ts';

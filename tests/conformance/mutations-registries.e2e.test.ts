@@ -11,11 +11,11 @@ afterEach(cleanup);
 describe('orch drift catches each registry mutation', () => {
   it('an edge added to STAGE_TRANSITIONS', async () => {
     const r = fresh();
-    r.edit('src/pipeline/transitions.ts', "['review', 'testing', 'deploy-staging', 'post-deploy']", "['review', 'testing', 'deploy-staging', 'deploy', 'post-deploy']");
+    r.edit('src/core/transitions.ts', "['review', 'testing', 'deploy-staging', 'post-deploy']", "['review', 'testing', 'deploy-staging', 'deploy', 'post-deploy']");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-missing').message).toBe(
-      'orch:stage-transitions: entry "deploy->development" is in code (src/pipeline/transitions.ts) but not in the block; code has {"from":"deploy","kind":"rollback","to":"development"}',
+      'orch:stage-transitions: entry "deploy->development" is in code (src/core/transitions.ts) but not in the block; code has {"from":"deploy","kind":"rollback","to":"development"}',
     );
   });
 
@@ -33,11 +33,11 @@ describe('orch drift catches each registry mutation', () => {
 
   it('a renamed verdict value', async () => {
     const r = fresh();
-    r.edit('src/pipeline/verdict-keys.ts', "'CHANGES_REQUESTED'", "'CHANGES_NEEDED'");
+    r.edit('src/core/verdict-keys.ts', "'CHANGES_REQUESTED'", "'CHANGES_NEEDED'");
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'docs/architecture/pipeline.md', 'block-entry-differs').message).toBe(
-      'orch:verdict-keys: entry "review_status" differs from code (src/pipeline/verdict-keys.ts): values: docs have ["APPROVED","CHANGES_REQUESTED"], code has ["APPROVED","CHANGES_NEEDED"]',
+      'orch:verdict-keys: entry "review_status" differs from code (src/core/verdict-keys.ts): values: docs have ["APPROVED","CHANGES_REQUESTED"], code has ["APPROVED","CHANGES_NEEDED"]',
     );
     // The reviewer's role card (its prompt) must change too.
     expect(only(diagnostics, 'docs/agents/reviewer.md', 'block-entry-stale').message).toContain('orch:role/reviewer: entry "verdict_lines/review_status: CHANGES_REQUESTED"');
@@ -79,14 +79,14 @@ describe('orch drift catches each registry mutation', () => {
 
   it('a deleted regression-marker symbol (block enabled on a registry like issue 6\'s)', async () => {
     const base = fresh();
-    base.write('src/pipeline/markers.ts', "export const MAIN_REGRESSION_MARKERS = [\n  { ticket: 'ORCH-110', symbol: 'requireTransition', file: 'src/pipeline/transitions.ts' },\n];\n");
+    base.write('src/pipeline/markers.ts', "export const MAIN_REGRESSION_MARKERS = [\n  { ticket: 'ORCH-110', symbol: 'requireTransition', file: 'src/core/transitions.ts' },\n];\n");
     enable(base, { regressionMarkers: 'src/pipeline/markers.ts#MAIN_REGRESSION_MARKERS' }, { 'regression-markers': {} });
     const r = await cleanCopy(base);
-    r.edit('src/pipeline/transitions.ts', 'export function requireTransition(', 'export function requireEdge(');
+    r.edit('src/core/transitions.ts', 'export function requireTransition(', 'export function requireEdge(');
     const { code, diagnostics } = await driftJson(r.root);
     expect(code).toBe(1);
     expect(only(diagnostics, 'src/pipeline/markers.ts', 'marker-unresolved').message).toBe(
-      'orch:regression-markers: entry "ORCH-110#requireTransition": src/pipeline/transitions.ts does not declare requireTransition; the fix of ORCH-110 depends on it',
+      'orch:regression-markers: entry "ORCH-110#requireTransition": src/core/transitions.ts does not declare requireTransition; the fix of ORCH-110 depends on it',
     );
   });
 });

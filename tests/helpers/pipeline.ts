@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../../src/config/keys.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { addTask, type AddTaskInput } from '../../src/pipeline/add-task.ts';
-import { artifactPath } from '../../src/pipeline/paths.ts';
+import { artifactPath } from '../../src/config/task-paths.ts';
 import { openStore } from '../../src/store/db.ts';
 import type { Store } from '../../src/store/db.ts';
 import { finishJob, pendingJobsForTask } from '../../src/store/repos/jobs.ts';

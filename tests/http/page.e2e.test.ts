@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../src/http/serve.ts';
 import { raiseAlert } from '../../src/store/repos/alerts.ts';
 import { insertJob } from '../../src/store/repos/jobs.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
-import type { Stage } from '../../src/pipeline/stages.ts';
+import type { Stage } from '../../src/core/stages.ts';
 import { makePipelineEnv, type PipelineEnv } from '../helpers/pipeline.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-output/screenshots');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildPrompt, roleCardPath } from '../../src/launcher/prompt.ts';
-import { ROLES } from '../../src/pipeline/stages.ts';
+import { ROLES } from '../../src/core/stages.ts';
 
 describe('the prompt', () => {
   it('every LLM role has its role card in docs/agents/', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { splitCommand } from '../../src/merge/command.ts';
+import { splitCommand } from '../../src/config/gate-command.ts';
 import { cli } from '../helpers/cli.ts';
 
 const load = (env: Record<string, string>) => loadConfig({ env, envFile: false });

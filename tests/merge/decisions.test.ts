@@ -2,17 +2,17 @@
 // the re-test skip, the routing, the merge plan (only fast-forwards and compare-and-swap moves,
 // push first, never a base that does not descend from its old value), and the counters.
 import { describe, expect, it } from 'vitest';
-import type { MergeAttempt } from '../../src/merge/attempt.ts';
-import { emptyAttempt } from '../../src/merge/attempt.ts';
-import { classifyRetestFailure, retestPassed } from '../../src/merge/classify.ts';
+import type { MergeAttempt } from '../../src/core/merge-attempt.ts';
+import { emptyAttempt } from '../../src/core/merge-attempt.ts';
+import { classifyRetestFailure, retestPassed } from '../../src/core/retest-classify.ts';
 import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
-import { planMerge, type MergeFacts } from '../../src/merge/plan.ts';
+import { planMerge, type MergeFacts } from '../../src/core/merge-plan.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { runMergeGate } from '../../src/merge/gate.ts';
 import type { MergeLock } from '../../src/merge/lock.ts';
-import { lockWaitDelayMs } from '../../src/merge/lock-wait.ts';
-import { routeAttempt } from '../../src/merge/route.ts';
-import { decideRetestSkip, type SkipInput } from '../../src/merge/skip.ts';
+import { lockWaitDelayMs } from '../../src/core/lock-wait.ts';
+import { routeAttempt } from '../../src/core/merge-route.ts';
+import { decideRetestSkip, type SkipInput } from '../../src/core/retest-skip.ts';
 
 const PATTERNS = ['database is locked', 'EADDRINUSE', 'index.lock'];
 type R = Parameters<typeof classifyRetestFailure>[0];

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeGateBlock } from '../../src/merge/counters.ts';
-import { worktreePath } from '../../src/pipeline/paths.ts';
+import { worktreePath } from '../../src/config/task-paths.ts';
 import type { PipelineEnv } from '../helpers/pipeline.ts';
 import { gate, jobSummary, mergeEnv, stagedTask, suite, taskState, wrapGit } from './helpers.ts';
 

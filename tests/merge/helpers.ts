@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
-import type { MergeAttempt } from '../../src/merge/attempt.ts';
+import type { MergeAttempt } from '../../src/core/merge-attempt.ts';
 import { advance, type AdvanceResult } from '../../src/pipeline/advance.ts';
 import { gateResultsForTask } from '../../src/store/repos/history.ts';
 import { jobsForTask } from '../../src/store/repos/jobs.ts';

@@ -18,7 +18,7 @@ describe('MAIN_REGRESSION_MARKERS', () => {
   it('holds at least the classifier, the gate check and the runner, each once', () => {
     const keys = MAIN_REGRESSION_MARKERS.map((m) => `${m.ticket}:${m.symbol}:${m.file}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(expect.arrayContaining(['ORCH-110:classifyRetestFailure:src/merge/classify.ts', 'ORCH-110:checkBranchMergeable:src/merge/check.ts']));
+    expect(keys).toEqual(expect.arrayContaining(['ORCH-110:classifyRetestFailure:src/core/retest-classify.ts', 'ORCH-110:checkBranchMergeable:src/merge/check.ts']));
   });
 
   it.each(MAIN_REGRESSION_MARKERS.map((m) => [`${m.ticket} ${m.symbol}`, m] as const))('%s resolves to an export of its file', (_name, marker) => {
@@ -26,7 +26,7 @@ describe('MAIN_REGRESSION_MARKERS', () => {
   });
 
   it('a marker naming a missing symbol does not resolve', () => {
-    expect(declares(project.addSourceFileAtPath(resolve(ROOT, 'src/merge/classify.ts')), 'classify_retest_failure')).toBe(false);
+    expect(declares(project.addSourceFileAtPath(resolve(ROOT, 'src/core/retest-classify.ts')), 'classify_retest_failure')).toBe(false);
   });
 });
 

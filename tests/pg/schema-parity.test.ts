@@ -1,5 +1,6 @@
 // One schema doc, two engines: the orch:db-schema block (SQLite DDL) describes the PostgreSQL
-// schema the migrations build too, compared as logical schemas (src/conformance/sql/logical.ts).
+// schema the migrations build too, compared as logical schemas (src/conformance/sql/logical.ts;
+// read by from-sqlite.ts and from-postgres.ts, compared by compare.ts).
 // The mutations prove the comparison sees a column, an index and a type it must not miss; each
 // runs inside a transaction that is rolled back (PostgreSQL DDL is transactional), so one
 // migrated database serves every test.
@@ -10,7 +11,10 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbSchemaBlock } from '../../src/conformance/blocks/db-schema.ts';
 import { extractBlocks } from '../../src/conformance/markdown/blocks.ts';
-import { compareLogical, logicalFromPostgres, logicalFromSqlite, type LogicalSchema } from '../../src/conformance/sql/logical.ts';
+import { compareLogical } from '../../src/conformance/sql/compare.ts';
+import { logicalFromPostgres } from '../../src/conformance/sql/from-postgres.ts';
+import { logicalFromSqlite } from '../../src/conformance/sql/from-sqlite.ts';
+import type { LogicalSchema } from '../../src/conformance/sql/logical.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/db.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { makeTestDatabase, type TestDatabase, usePostgres } from '../helpers/backend.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type DecisionInput } from '../../src/pipeline/decide.ts';
-import type { CheckOutcome } from '../../src/pipeline/gates/evaluate.ts';
-import type { Stage } from '../../src/pipeline/stages.ts';
+import { decide, type DecisionInput } from '../../src/core/decide.ts';
+import type { CheckOutcome } from '../../src/core/check.ts';
+import type { Stage } from '../../src/core/stages.ts';
 
 const pass = (checkId: string): CheckOutcome => ({ checkId, result: { verdict: 'pass', reason: `${checkId} ok` } });
 const fail = (checkId: string): CheckOutcome => ({ checkId, result: { verdict: 'fail', reason: 'bad' } });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS, QG_CHECKS, checksFor } from '../../src/pipeline/gates/registry.ts';
-import { ROLES } from '../../src/pipeline/stages.ts';
-import { STAGE_TRANSITIONS, transitionKey } from '../../src/pipeline/transitions.ts';
-import { VERDICT_KEYS } from '../../src/pipeline/verdict-keys.ts';
+import { ROLES } from '../../src/core/stages.ts';
+import { STAGE_TRANSITIONS, transitionKey } from '../../src/core/transitions.ts';
+import { VERDICT_KEYS } from '../../src/core/verdict-keys.ts';
 
 describe('QG_CHECKS', () => {
   it('guards the forward transitions of SPEC §3 with ordered snake_case check ids', () => {

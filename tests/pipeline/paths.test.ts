@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.ts';
-import { artifactPath, taskDir, worktreePath } from '../../src/pipeline/paths.ts';
+import { artifactPath, taskDir, worktreePath } from '../../src/config/task-paths.ts';
 
 const config = { ORCH_HOME: '/srv/orch' };
 

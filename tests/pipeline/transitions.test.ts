@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, IllegalTransitionError } from '../../src/errors.ts';
-import { ROLES, STAGES, roleForStage } from '../../src/pipeline/stages.ts';
-import { STAGE_TRANSITIONS, forwardEdge, requireTransition, rollbackEdge } from '../../src/pipeline/transitions.ts';
+import { ROLES, STAGES, roleForStage } from '../../src/core/stages.ts';
+import { STAGE_TRANSITIONS, forwardEdge, requireTransition, rollbackEdge } from '../../src/core/transitions.ts';
 
 // The table as SPEC §3 states it, written out by hand so a change to the code must change this too.
 const EXPECTED = [

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { visit } from 'unist-util-visit';
-import { fencedLineIndexes } from '../../src/pipeline/fences.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
-import { VERDICT_KEYS } from '../../src/pipeline/verdict-keys.ts';
+import { fencedLineIndexes } from '../../src/core/fences.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
+import { VERDICT_KEYS } from '../../src/core/verdict-keys.ts';
 
 const K = 'staging_status';
 

@@ -1,7 +1,7 @@
 // The artifact as text: the same parser as an LLM deployer's (TC-10), masking (TC-11) and the
 // bounded tail (TC-12), without running anything.
 import { describe, expect, it } from 'vitest';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 import { renderStagingLog, type StagingLog } from '../../src/staging/artifact.ts';
 import { maskValues, secretValues } from '../../src/secrets/mask.ts';
 import { boundTails, cleanOutput, lastBytes, shareBudget, TAIL_BUDGET_BYTES } from '../../src/staging/tail.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { resolveSuiteCommand } from '../../src/staging/command.ts';
+import { resolveSuiteCommand } from '../../src/config/suite-command.ts';
 import { resolveStagingOptions } from '../../src/staging/options.ts';
 import { cli } from '../helpers/cli.ts';
 

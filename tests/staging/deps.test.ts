@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { causeLine, stripShellPrefix } from '../../src/staging/cause.ts';
 import { declaresDependencies, installErrorLine, planInstall, prepareDependencies } from '../../src/staging/deps.ts';
-import { installCommandProblem } from '../../src/staging/command.ts';
+import { installCommandProblem } from '../../src/config/suite-command.ts';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

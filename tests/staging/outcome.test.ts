@@ -1,7 +1,7 @@
 // The two-level outcome as pure functions: no process, no store.
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/proc/index.ts';
-import { backoffDelayMs, classifyRun, decideStagingOutcome, mapExitCodeToStatus, type Classification } from '../../src/staging/outcome.ts';
+import { classifyRun, decideStagingOutcome, mapExitCodeToStatus, type Classification } from '../../src/core/staging-outcome.ts';
 
 type Facts = Pick<RunResult, 'outcome' | 'exitCode' | 'signal' | 'error'>;
 const run = (facts: Partial<Facts>): Facts => ({ outcome: 'exited', exitCode: 0, signal: null, error: null, ...facts });
@@ -63,7 +63,11 @@ describe('decideStagingOutcome', () => {
     expect(decide({ level: 'internal', detail: 'x' }, 0).action).toBe('fallback');
   });
 
-  it('the backoff doubles and stops at 100 times the base', () => {
-    expect([1, 2, 3, 7, 8, 20].map((n) => backoffDelayMs(1000, n))).toEqual([1000, 2000, 4000, 64_000, 100_000, 100_000]);
+  it('the deferred re-run waits the shared backoff: doubling, capped at 32 times the base', () => {
+    const delay = (infraAttempts: number) => {
+      const d = decideStagingOutcome({ classification: { level: 'tool-error', cause: 'timeout', detail: 't' }, infraAttempts, infraRetries: 10, backoffMs: 1000, now: new Date(0) });
+      return d.action === 'defer' ? d.delayMs : null;
+    };
+    expect([0, 1, 2, 5, 6, 9].map(delay)).toEqual([1000, 2000, 4000, 32_000, 32_000, 32_000]);
   });
 });

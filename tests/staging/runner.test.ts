@@ -4,10 +4,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { advance } from '../../src/pipeline/advance.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 import { alertsForTask } from '../../src/store/repos/alerts.ts';
 import { gateResultsForTask, transitionsForTask } from '../../src/store/repos/history.ts';
-import { jobsForTask, takeOverLease } from '../../src/store/repos/jobs.ts';
+import { jobsForTask } from '../../src/store/repos/jobs.ts';
+import { takeOverLease } from '../../src/store/repos/job-queue.ts';
 import { stagingCounters } from '../../src/staging/counters.ts';
 import type { Job } from '../../src/store/schema.ts';
 import { makeTempRepo, type TempRepo } from '../helpers/git-repo.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { stagingRunnerApplies } from '../../src/staging/intercept.ts';
 import { resolveStagingOptions } from '../../src/staging/options.ts';
-import { parseRepoScope, repoInScope } from '../../src/staging/scope.ts';
+import { parseRepoScope, repoInScope } from '../../src/config/repo-scope.ts';
 
 const options = (env: Record<string, string>) => resolveStagingOptions(loadConfig({ env, envFile: false }), '/work');
 

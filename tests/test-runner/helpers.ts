@@ -2,8 +2,8 @@
 // tester: run() claims the job and runs it through launchJob, exactly as the worker does.
 import { readFileSync } from 'node:fs';
 import { launchJob, type LaunchResult } from '../../src/launcher/launch.ts';
-import { artifactPath } from '../../src/pipeline/paths.ts';
-import { claimNextJob } from '../../src/store/repos/jobs.ts';
+import { artifactPath } from '../../src/config/task-paths.ts';
+import { claimNextJob } from '../../src/store/repos/job-queue.ts';
 import { newWorkerId } from '../../src/proc/identity.ts';
 import { HAPPY, MARKER_NAME, makeAgentEnv, type AgentEnv, type Scenario } from '../helpers/agents.ts';
 import type { TempRepo } from '../helpers/git-repo.ts';

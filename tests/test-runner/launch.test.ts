@@ -4,7 +4,7 @@
 // against those of a FAILED LLM tester verdict (as the staging runner's TC-05 compares them).
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { readQueue } from '../../src/http/queue.ts';
-import { parseVerdict } from '../../src/pipeline/verdict.ts';
+import { parseVerdict } from '../../src/core/verdict.ts';
 import { stagingCounters } from '../../src/staging/counters.ts';
 import { TEST_PROFILE } from '../../src/test-runner/runner.ts';
 import { HAPPY, type Scenario } from '../helpers/agents.ts';

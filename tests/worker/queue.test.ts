@@ -1,13 +1,17 @@
 // The job queue as workers see it: an atomic claim, leases only the owner can use, and the
 // reaper's pure judgment of a running job.
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.ts';
-import { claimNextJob, completeJob, countBusyJobs, extendLease, insertJob, releaseJob } from '../../src/store/repos/jobs.ts';
+import { countBusyJobs, insertJob } from '../../src/store/repos/jobs.ts';
+import { claimJobById, claimNextJob, completeJob, extendLease, releaseJob } from '../../src/store/repos/job-queue.ts';
 import { insertTask } from '../../src/store/repos/tasks.ts';
 import type { Job } from '../../src/store/schema.ts';
-import { HOST_KEY } from '../../src/proc/identity.ts';
-import { staleReason } from '../../src/worker/stale.ts';
+import { HOST_KEY, leaseOwnerIsDead } from '../../src/proc/identity.ts';
+import { staleReason } from '../../src/core/stale.ts';
+import { testBackend } from '../helpers/backend.ts';
 import { makeTempStore, type TempStore } from '../helpers/store.ts';
+import { until } from '../proc/helpers.ts';
 
 let temp: TempStore | undefined;
 afterEach(async () => {
@@ -35,6 +39,9 @@ describe('claimNextJob', () => {
     await seed(t, 30);
     const other = await t.open();
     try {
+      // Both connections open before the race: a PostgreSQL connection that is still starting up
+      // while the other drains the queue would show nothing about the claim.
+      await Promise.all([sql`select 1`.execute(t.store.db), sql`select 1`.execute(other.db)]);
       const claimed: Job[] = [];
       const loop = async (db: Store, owner: string) => {
         for (let job = await claimNextJob(db, claimAt(owner)); job; job = await claimNextJob(db, claimAt(owner))) claimed.push(job);
@@ -68,6 +75,51 @@ describe('claimNextJob', () => {
   });
 });
 
+describe('claimJobById (orch stage: the same claim, for one named job)', () => {
+  it('claims the named job with a lease, a deferred one even before its not_before; once only', async () => {
+    const t = (temp = await makeTempStore());
+    const [a1, b1] = await seed(t, 2);
+    await t.store.db.updateTable('jobs').set({ state: 'deferred', not_before: iso(NOW + 3_600_000) }).where('id', '=', b1 as number).execute();
+    const job = await claimJobById(t.store, b1 as number, claimAt('stage'));
+    expect(job).toMatchObject({ id: b1, state: 'running', lease_owner: 'stage', lease_expires_at: iso(NOW + 30_000), started_at: iso(NOW) });
+    expect(await claimJobById(t.store, b1 as number, claimAt('other'))).toBeUndefined();
+    // The named job only: the worker's next job is untouched.
+    expect(await t.store.db.selectFrom('jobs').select(['state', 'lease_owner']).where('id', '=', a1 as number).executeTakeFirstOrThrow()).toEqual({ state: 'queued', lease_owner: null });
+  });
+
+  it('claims nothing while another job of the task runs (they share its worktree)', async () => {
+    const t = (temp = await makeTempStore());
+    const [a1, a2] = await seed(t, 1, 2);
+    expect((await claimJobById(t.store, a1 as number, claimAt('worker')))?.id).toBe(a1);
+    expect(await claimJobById(t.store, a2 as number, claimAt('stage'))).toBeUndefined();
+    expect(await t.store.db.selectFrom('jobs').select('state').where('id', '=', a2 as number).executeTakeFirstOrThrow()).toEqual({ state: 'queued' });
+  });
+
+  it.runIf(testBackend() === 'postgres')('PostgreSQL: losing the race for a task to a claim not yet committed claims nothing (no duplicate-row error)', async () => {
+    const t = (temp = await makeTempStore());
+    const [a1, a2] = await seed(t, 1, 2);
+    const other = await t.open();
+    try {
+      let pending: Promise<Job | undefined> | undefined;
+      await t.store.db.transaction().execute(async (trx) => {
+        // Another claimer has set a1 running but not committed: the second claim's check sees no
+        // running job of the task, so its UPDATE waits on the unique index for this transaction.
+        await trx.updateTable('jobs').set({ state: 'running', lease_owner: 'first' }).where('id', '=', a1 as number).execute();
+        pending = claimJobById(other, a2 as number, claimAt('second'));
+        const waiting = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(trx)).rows[0]?.n ?? 0;
+        await until(async () => (await waiting()) > 0, 5_000, 'the second claim to wait on the first');
+      });
+      expect(await pending).toBeUndefined();
+      expect(await t.store.db.selectFrom('jobs').select(['id', 'state', 'lease_owner']).orderBy('id').execute()).toEqual([
+        { id: a1, state: 'running', lease_owner: 'first' },
+        { id: a2, state: 'queued', lease_owner: null },
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('leases', () => {
   it('only the owner extends, releases or completes a running job', async () => {
     const t = (temp = await makeTempStore());
@@ -96,7 +148,7 @@ describe('leases', () => {
 
 describe('staleReason (the reaper judgment)', () => {
   const base = { state: 'running' as const, started_at: iso(NOW - 10_000), lease_expires_at: iso(NOW + 10_000) };
-  const ctx = { nowMs: NOW, maxRunningMs: 60_000, pidIsDead: (pid: number) => pid === 999_999, self: `${HOST_KEY}:1:aaaa` };
+  const ctx = { nowMs: NOW, maxRunningMs: 60_000, ownerIsDead: (owner: string) => leaseOwnerIsDead(owner, (pid) => pid === 999_999), self: `${HOST_KEY}:1:aaaa` };
   it.each([
     ['a fresh lease of a live owner', null, { lease_owner: `${HOST_KEY}:4242:abcd` }],
     ['an expired lease', 'lease-expired', { lease_owner: 'elsewhere/x:4242:abcd', lease_expires_at: iso(NOW - 1) }],

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openPostgresStore, openSqliteStore, storeTarget, type Store } from '../../../src/store/db.ts';
-import { claimNextJob, completeJob } from '../../../src/store/repos/jobs.ts';
+import { claimNextJob, completeJob } from '../../../src/store/repos/job-queue.ts';
 import { writeTransaction } from '../../../src/store/tx.ts';
 
 /** Consecutive empty claims, IDLE_PAUSE_MS apart, before the worker asks whether the queue is empty. */

@@ -1,7 +1,7 @@
 // `orch advance ID`: evaluate the task's gate now and apply the decision (what a worker does
 // after a job ends). The exit code says what happened, so scripts can branch on it.
 import type { Command } from 'commander';
-import type { AdvanceOutcome } from '../../pipeline/decide.ts';
+import type { AdvanceOutcome } from '../../core/decide.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
 

@@ -6,17 +6,12 @@ import { getAlert, listAlerts, resolveAlert } from '../../store/repos/alerts.ts'
 import type { Alert } from '../../store/schema.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';
 import type { Register } from '../program.ts';
+import { detailValue } from '../../util/json.ts';
 import { renderTable } from '../../util/table.ts';
 
 /** An alert as JSON: the row, with its detail parsed (a detail that is not JSON stays text). */
 export function alertJson(a: Alert): object {
-  let detail: unknown = a.detail;
-  try {
-    detail = a.detail === null ? null : JSON.parse(a.detail);
-  } catch {
-    // shown as the text it is
-  }
-  return { id: a.id, task_id: a.task_id, kind: a.kind, message: a.message, detail, created_at: a.created_at, resolved_at: a.resolved_at };
+  return { id: a.id, task_id: a.task_id, kind: a.kind, message: a.message, detail: detailValue(a.detail), created_at: a.created_at, resolved_at: a.resolved_at };
 }
 
 export function alertTable(alerts: readonly Alert[], all: boolean): string {

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { Config } from '../../config/keys.ts';
 import { errorMessage } from '../../errors.ts';
 import { findProgram } from '../../proc/find-program.ts';
-import { resolveSuiteCommand } from '../../staging/command.ts';
+import { resolveSuiteCommand } from '../../config/suite-command.ts';
 import { openStore } from '../../store/db.ts';
 
 export interface DoctorCheck {

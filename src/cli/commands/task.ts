@@ -4,8 +4,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError, TaskStateError } from '../../errors.ts';
-import { isStage, STAGES } from '../../pipeline/stages.ts';
-import { isTaskState, TASK_STATES, type TaskState } from '../../pipeline/states.ts';
+import { isStage, STAGES } from '../../core/stages.ts';
+import { isTaskState, TASK_STATES, type TaskState } from '../../core/states.ts';
 import type { Db } from '../../store/tx.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
 import { parseTaskId, printJson, printLine, withStore } from '../context.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ConfigRule } from '../keys.ts';
 import type { KeyDef } from '../define.ts';
 import { bool, csv, int, seconds, str } from '../define.ts';
-import { isCommandOrEmpty } from '../../merge/command.ts';
+import { isCommandOrEmpty } from '../gate-command.ts';
 
 /** Empty (the gate is off) or a percentage from 0 to 100. */
 function optionalPercent(opts: { default: string; doc: string }): KeyDef<number | null> {

@@ -1,9 +1,9 @@
 // Keys of the staging runner (src/staging, SPEC §6): the kill-switch, the repo scope, THE staging
 // suite (the deployer role card names the same key), its timeout and the infra-retry budget.
 import { bool, csv, int, seconds, str, type KeyDef } from '../define.ts';
-import { suiteCommandProblem } from '../../staging/command.ts';
-import { installCommandProblem } from '../../staging/command.ts';
-import { scopeEntryProblem } from '../../staging/scope.ts';
+import { suiteCommandProblem } from '../suite-command.ts';
+import { installCommandProblem } from '../suite-command.ts';
+import { scopeEntryProblem } from '../repo-scope.ts';
 
 /** A base builder with one more check; `problem` returns why a value is refused, or null. */
 function refined<T>(def: KeyDef<T>, allowed: string, problem: (value: T) => string | null): KeyDef<T> {
@@ -58,7 +58,7 @@ export const stagingKeys = {
   }),
   ORCH_STAGING_RUNNER_RETRY_BACKOFF_S: seconds({
     default: '30',
-    doc: 'Delay before the first infra re-run; it doubles with each further one (at most 100 times this value).',
+    doc: 'Delay before the first infra re-run; it doubles with each further one (at most 32 times this value, the one backoff cap).',
     max: 3_600,
   }),
 } as const;

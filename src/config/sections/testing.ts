@@ -3,8 +3,8 @@
 // budget (ORCH_STAGING_RUNNER_REPOS, _INFRA_RETRIES, _RETRY_BACKOFF_S): the same machinery.
 // Also shadow mode (src/shadow): which LLM roles run in shadow next to their deterministic candidate.
 import { bool, csv, seconds, str, type KeyDef } from '../define.ts';
-import { SHADOW_PAIRS } from '../../shadow/pairs.ts';
-import { suiteCommandProblem } from '../../staging/command.ts';
+import { SHADOW_PAIRS } from '../../core/shadow-pairs.ts';
+import { suiteCommandProblem } from '../suite-command.ts';
 
 const SUITE_ALLOWED = "empty (the staging suite's command) or a command line without shell operators, globs, comments or $variables";
 

@@ -2,12 +2,8 @@
 // (never-raise: the gate never advances on an error, and the error is kept as data).
 import { errorMessage } from '../../errors.ts';
 import { checksFor } from './registry.ts';
-import { DEFER_CAUSES, type CheckResult, type GateContext } from './types.ts';
-
-export interface CheckOutcome {
-  readonly checkId: string;
-  readonly result: CheckResult;
-}
+import { DEFER_CAUSES, type CheckOutcome, type CheckResult } from '../../core/check.ts';
+import type { GateContext } from './types.ts';
 
 /** Evaluate until the first check that does not pass; later checks (a merge, say) do not run. */
 export async function evaluateGate(ctx: GateContext, from: string, to: string): Promise<CheckOutcome[]> {

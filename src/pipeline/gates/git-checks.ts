@@ -1,6 +1,7 @@
 // Checks that ask the task's git repository.
 import { branchHead, commitsAhead } from '../../git/repo.ts';
-import type { CheckResult, GateContext } from './types.ts';
+import type { CheckResult } from '../../core/check.ts';
+import type { GateContext } from './types.ts';
 
 /** development -> review: the branch has commits that its base does not. */
 export async function checkBranchHasCommits(ctx: GateContext): Promise<CheckResult> {

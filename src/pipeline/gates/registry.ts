@@ -2,8 +2,8 @@
 // check function of each id. Adding a check is one line in REGISTRATIONS.
 import { checkCoverage } from '../../coverage/check.ts';
 import { checkBranchMergeable } from '../../merge/check.ts';
-import { forwardEdge, transitionKey } from '../transitions.ts';
-import { isStage } from '../stages.ts';
+import { forwardEdge, transitionKey } from '../../core/transitions.ts';
+import { isStage } from '../../core/stages.ts';
 import { checkBranchHasCommits } from './git-checks.ts';
 import type { GateCheck } from './types.ts';
 import {

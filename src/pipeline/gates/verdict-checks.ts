@@ -2,11 +2,12 @@
 // another allowed value fails, a missing or invalid verdict defers (advance() re-runs the job).
 import { readFile } from 'node:fs/promises';
 import { ERROR_CODES, OrchError, errorMessage } from '../../errors.ts';
-import { artifactPath } from '../paths.ts';
-import { ROLES } from '../stages.ts';
-import { parseVerdict } from '../verdict.ts';
-import { verdictKey } from '../verdict-keys.ts';
-import { DEFER_CAUSES, type CheckResult, type GateCheck, type GateContext } from './types.ts';
+import { artifactPath } from '../../config/task-paths.ts';
+import { ROLES } from '../../core/stages.ts';
+import { parseVerdict } from '../../core/verdict.ts';
+import { verdictKey } from '../../core/verdict-keys.ts';
+import { DEFER_CAUSES, type CheckResult } from '../../core/check.ts';
+import type { GateCheck, GateContext } from './types.ts';
 
 /** The check for one verdict key, reading the artifact of the role that carries that key. */
 export function verdictCheck(key: string): GateCheck {

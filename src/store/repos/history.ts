@@ -1,5 +1,6 @@
 // The task's record: transitions and gate results are written once and never changed.
-import type { Transition } from '../../pipeline/transitions.ts';
+import type { GateResultInput } from '../../core/check.ts';
+import type { Transition } from '../../core/transitions.ts';
 import type { GateResultRow, TransitionRow } from '../schema.ts';
 import { nowIso } from '../time.ts';
 import type { Db } from '../tx.ts';
@@ -23,12 +24,6 @@ export async function insertTransition(
     .executeTakeFirstOrThrow();
 }
 
-export interface GateResultInput {
-  readonly checkId: string;
-  readonly verdict: 'pass' | 'fail' | 'defer';
-  readonly reason: string;
-  readonly detail?: object | undefined;
-}
 
 /** Record the checks of one gate evaluation, in the order they ran. */
 export async function insertGateResults(

@@ -1,7 +1,7 @@
 // Task rows: create, read, list, and the version-guarded update every stage change goes through.
 import { NotFoundError } from '../../errors.ts';
-import type { Stage } from '../../pipeline/stages.ts';
-import type { TaskState } from '../../pipeline/states.ts';
+import type { Stage } from '../../core/stages.ts';
+import type { TaskState } from '../../core/states.ts';
 import type { Task, TaskUpdate } from '../schema.ts';
 import { nowIso } from '../time.ts';
 import type { Db } from '../tx.ts';

@@ -1,6 +1,6 @@
 // One merge-gate attempt as data: what was seen and done, for success and failure alike. It is
 // stored as the gate result's detail (gate_results.detail), which the counters are derived from.
-import type { RunResult } from '../proc/index.ts';
+import type { Outcome } from './run-outcome.ts';
 
 export const CLASSIFICATIONS = ['pass', 'red', 'conflict', 'timeout', 'lock-busy', 'other'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -12,7 +12,7 @@ export interface RetestSummary {
   readonly command: readonly string[];
   /** Which setting the command came from. */
   readonly source: string;
-  readonly outcome: RunResult['outcome'];
+  readonly outcome: Outcome;
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly durationMs: number;
@@ -49,21 +49,6 @@ export interface MergeAttempt {
   /** The lock of a holder found dead on this machine, broken (or overwritten) to take it. */
   readonly lockBroken: { readonly holder: string; readonly taskId: number | null; readonly acquiredAt: string; readonly expiresAt: string; readonly killed: number } | null;
   readonly durationMs: number;
-}
-
-export function summarizeRun(result: RunResult, source: string): RetestSummary {
-  return {
-    command: result.command,
-    source,
-    outcome: result.outcome,
-    exitCode: result.exitCode,
-    signal: result.signal,
-    durationMs: result.durationMs,
-    logPath: result.logPath,
-    killed: result.killed,
-    survivors: result.survivors,
-    treeKill: result.treeKill,
-  };
 }
 
 /** An attempt with nothing done yet, to fill in. */

@@ -1,8 +1,6 @@
 // The gate decision, a pure function: check outcomes (+ the stage's last job and the re-run
 // budget) -> what to do. No IO here; apply.ts writes the decision.
-import type { CheckOutcome } from './gates/evaluate.ts';
-import { DEFER_CAUSES, type InfraRetryPolicy } from './gates/types.ts';
-import type { GateResultInput } from '../store/repos/history.ts';
+import { DEFER_CAUSES, type CheckOutcome, type GateResultInput, type InfraRetryPolicy } from './check.ts';
 import { annotate, infraStep } from './infra-retry.ts';
 import { roleForStage, type Stage } from './stages.ts';
 import { forwardEdge, rollbackEdge, type Transition } from './transitions.ts';

@@ -2,16 +2,12 @@
 // and carries a retry policy gets its stage's job re-queued with backoff, the task staying on its
 // stage (no rollback, no developer job); once the budget is spent the task is blocked with ONE
 // alert until an operator runs `orch task retry`.
-import type { GateResultInput } from '../store/repos/history.ts';
-import type { InfraRetryPolicy } from './gates/types.ts';
+import { backoffMs } from './backoff.ts';
+import type { GateResultInput, InfraRetryPolicy } from './check.ts';
 
-/** The longest backoff, as a multiple of the first: a stuck resource is retried, not forgotten. */
-export const MAX_BACKOFF_FACTOR = 32;
-
-/** Delay before re-queue number `attempt` (1-based): backoff, doubling, capped. */
+/** Delay before re-queue number `attempt` (1-based): the backoff policy (src/core/backoff.ts). */
 export function infraBackoffMs(policy: InfraRetryPolicy, attempt: number): number {
-  const factor = Math.min(2 ** Math.max(0, attempt - 1), MAX_BACKOFF_FACTOR);
-  return Math.round(policy.backoffMs * factor);
+  return backoffMs({ firstMs: policy.backoffMs }, attempt);
 }
 
 export type InfraStep =

@@ -3,10 +3,14 @@
 // timeout, lock-busy and other (a merge lock still busy after the gate's wait only defers: see
 // LOCK_WAIT_CAUSE). The kill-switches give back the old routing: with classification
 // or infra retries off, every failure is a fail (rollback), as before this gate existed.
-import type { CheckResult, InfraRetryPolicy } from '../pipeline/gates/types.ts';
-import { DEFER_CAUSES } from '../pipeline/gates/types.ts';
-import type { Classification, MergeAttempt } from './attempt.ts';
-import type { MergeSwitches } from './options.ts';
+import { DEFER_CAUSES, type CheckResult, type InfraRetryPolicy } from './check.ts';
+import type { Classification, MergeAttempt } from './merge-attempt.ts';
+
+/** The two kill-switches the routing reads (ORCH_MERGE_CLASSIFY_ENABLED, ORCH_MERGE_INFRA_RETRY_ENABLED). */
+export interface RouteSwitches {
+  readonly classify: boolean;
+  readonly infraRetry: boolean;
+}
 
 export const MERGE_ACTIONS = ['merge', 'up-to-date', 'mergeable', 'rollback', 'infra-retry', 'lock-wait'] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
@@ -21,7 +25,7 @@ export function faultClass(c: Classification): 'code' | 'infra' | null {
   return CODE_FAULTS.has(c) ? 'code' : 'infra';
 }
 
-export function routeAttempt(attempt: MergeAttempt, switches: Pick<MergeSwitches, 'classify' | 'infraRetry'>, retry: InfraRetryPolicy): CheckResult {
+export function routeAttempt(attempt: MergeAttempt, switches: RouteSwitches, retry: InfraRetryPolicy): CheckResult {
   const cls = faultClass(attempt.classification);
   if (cls === null) {
     const action: MergeAction = attempt.merged ? 'merge' : attempt.upToDate === true ? 'up-to-date' : 'mergeable';

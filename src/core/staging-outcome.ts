@@ -2,9 +2,10 @@
 //   1. the suite executed (it exited with a code that is not 126/127) -> the exit code decides
 //      the verdict: 0 PASSED, anything else FAILED (a code fault: the gate rolls back);
 //   2. a tool error (it never ran, or did not finish: 126/127, spawn error, timeout, a signal)
-//      -> defer within the infra budget with exponential backoff, then fail closed.
+//      -> defer within the infra budget with exponential backoff (src/core/backoff.ts), then fail closed.
 // An infra fault is never a code fault's rollback until the budget is spent, and never a green.
-import type { RunResult } from '../proc/index.ts';
+import { backoffMs } from './backoff.ts';
+import type { RunFacts as AnyRunFacts } from './run-outcome.ts';
 
 export const STAGING_STATUSES = ['PASSED', 'FAILED'] as const;
 export type StagingStatus = (typeof STAGING_STATUSES)[number];
@@ -34,7 +35,7 @@ export type Classification =
   /** The process-group runner itself failed (bad options, log files): orch's fault, not the suite's. */
   | { readonly level: 'internal'; readonly detail: string };
 
-type RunFacts = Pick<RunResult, 'outcome' | 'exitCode' | 'signal' | 'error'>;
+type RunFacts = Pick<AnyRunFacts, 'outcome' | 'exitCode' | 'signal' | 'error'>;
 
 /** Which level a run's result belongs to. */
 export function classifyRun(result: RunFacts, timeoutKey = 'ORCH_STAGING_RUNNER_TIMEOUT_S'): Classification {
@@ -61,12 +62,6 @@ export function classifyRun(result: RunFacts, timeoutKey = 'ORCH_STAGING_RUNNER_
       return { level: 'tool-error', cause: 'spawn-error', detail: `${code || 'spawn error'}: ${message}` };
     }
   }
-}
-
-/** The n-th infra re-run (1-based) waits base * 2^(n-1), capped at 100 times the base. */
-export function backoffDelayMs(baseMs: number, infraAttempt: number): number {
-  const n = Math.max(1, Math.floor(infraAttempt));
-  return Math.min(baseMs * 2 ** (n - 1), baseMs * 100);
 }
 
 export interface DecisionInput {
@@ -96,7 +91,8 @@ export function decideStagingOutcome(input: DecisionInput): StagingDecision {
   if (c.level === 'internal') return { action: 'fallback', reason: `the process-group runner failed: ${c.detail}` };
   const infraAttempt = input.infraAttempts + 1;
   if (infraAttempt <= input.infraRetries) {
-    const delayMs = backoffDelayMs(input.backoffMs, infraAttempt);
+    // The n-th infra re-run waits base * 2^(n-1), capped like every backoff (src/core/backoff.ts).
+    const delayMs = backoffMs({ firstMs: input.backoffMs }, infraAttempt);
     const notBefore = new Date(input.now.getTime() + delayMs).toISOString();
     const reason = `tool error (${c.cause}): ${c.detail}; deferred re-run ${infraAttempt} of ${input.infraRetries} not before ${notBefore}`;
     return { action: 'defer', cause: c.cause, infraAttempt, delayMs, notBefore, reason };

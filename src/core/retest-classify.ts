@@ -1,7 +1,7 @@
 // classifyRetestFailure (SPEC §7): why a re-test on the rebased HEAD did not pass, as one of
 // timeout | lock-busy | red | other. Pure: a function of the run's result and the configured
 // lock-busy patterns. Only `red` is the code's fault; the other three are infrastructure.
-import type { RunResult } from '../proc/index.ts';
+import type { RunFacts } from './run-outcome.ts';
 
 export const RETEST_FAILURES = ['timeout', 'lock-busy', 'red', 'other'] as const;
 export type RetestFailure = (typeof RETEST_FAILURES)[number];
@@ -22,19 +22,19 @@ export interface Classified {
 }
 
 /** The re-test passed: it exited by itself with code 0. Anything else is a failure to classify. */
-export function retestPassed(result: Pick<RunResult, 'outcome' | 'exitCode'>): boolean {
+export function retestPassed(result: Pick<RunFacts, 'outcome' | 'exitCode'>): boolean {
   return result.outcome === 'exited' && result.exitCode === 0;
 }
 
 /** The first configured pattern found in the output, or null. Plain substrings, case-sensitive. */
-export function lockBusyPattern(result: Pick<RunResult, 'stdoutTail' | 'stderrTail'>, patterns: readonly string[]): string | null {
+export function lockBusyPattern(result: Pick<RunFacts, 'stdoutTail' | 'stderrTail'>, patterns: readonly string[]): string | null {
   for (const pattern of patterns) {
     if (pattern !== '' && (result.stderrTail.includes(pattern) || result.stdoutTail.includes(pattern))) return pattern;
   }
   return null;
 }
 
-type ClassifyInput = Pick<RunResult, 'outcome' | 'exitCode' | 'signal' | 'stdoutTail' | 'stderrTail' | 'durationMs' | 'error'>;
+type ClassifyInput = Pick<RunFacts, 'outcome' | 'exitCode' | 'signal' | 'stdoutTail' | 'stderrTail' | 'durationMs' | 'error'>;
 
 /**
  * Classify a failed re-test. Rules, in order: orch's timeout -> timeout; the run never started

@@ -1,7 +1,7 @@
 // Where a task's files live under ORCH_HOME. Artifact names come from the role table, but the
 // check is kept anyway: nothing may read or write outside the task's folder.
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Config } from '../config/keys.ts';
+import type { Config } from './keys.ts';
 import { InvalidInputError } from '../errors.ts';
 
 type HomeConfig = Pick<Config, 'ORCH_HOME'>;

@@ -1,9 +1,9 @@
 // Commands configured as one string (ORCH_MERGE_RETEST_CMD, ORCH_COVERAGE_CMD) follow the staging
-// suite's rules (src/staging/command.ts): shell words, run WITHOUT a shell, so operators, globs,
-// comments and `$VARIABLES` are refused. The default re-test IS the staging suite.
-import type { Config } from '../config/keys.ts';
+// suite's rules (src/config/suite-command.ts): shell words, run WITHOUT a shell, so operators,
+// globs, comments and `$VARIABLES` are refused. The default re-test IS the staging suite.
+import type { Config } from './keys.ts';
 import { errorMessage } from '../errors.ts';
-import { resolveSuiteCommand, suiteCommandProblem } from '../staging/command.ts';
+import { resolveSuiteCommand, suiteCommandProblem } from './suite-command.ts';
 import { parse } from 'shell-quote';
 
 /** argv of `text`, or a message saying what a shell-free command cannot contain. */
