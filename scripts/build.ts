@@ -48,21 +48,32 @@ const LOADERS: Readonly<Record<string, esbuild.Loader>> = { '.ts': 'ts', '.mts':
 const posix = (path: string) => path.split(sep).join('/');
 
 /**
- * A source's `import.meta.url`, `.dirname` and `.filename`, rewritten to name the source file, not
+ * A source's `import.meta.url`, `.dirname` and `.filename`, compiled to name the source file, not
  * the bundle chunk the code ends up in: the code finds docs/, fixtures/ and package.json relative
  * to itself, as it does under tsx. Every output file is in dist/<hash>/, two levels below the repo.
+ * esbuild's define replaces the expressions (never a string or comment that merely spells them) by
+ * names a banner binds to paths relative to the chunk; the result is JavaScript, with an inline
+ * source map back to the source. A file that does not read import.meta comes back as it is.
  */
-export function rewriteImportMeta(text: string, fileFromRoot: string): string {
-  if (!text.includes('import.meta')) return text;
+export async function rewriteImportMeta(text: string, fileFromRoot: string, loader: esbuild.Loader = 'ts', tsconfigRaw?: string): Promise<{ contents: string; loader: esbuild.Loader }> {
+  if (loader === 'json' || !text.includes('import.meta')) return { contents: text, loader };
   const fromOut = `../../${posix(fileFromRoot)}`;
   const dirFromOut = posix(dirname(fromOut));
-  const url = `new URL(${JSON.stringify(fromOut)}, import.meta.url)`;
-  const rewritten = text
-    .replace(/\bimport\.meta\.url\b/g, `${url}.href`)
-    .replace(/\bimport\.meta\.filename\b/g, `__orchFileURLToPath(${url})`)
-    .replace(/\bimport\.meta\.dirname\b/g, `__orchFileURLToPath(new URL(${JSON.stringify(dirFromOut)}, import.meta.url))`);
-  if (rewritten === text) return text;
-  return `import { fileURLToPath as __orchFileURLToPath } from 'node:url';\n${rewritten}`;
+  const names = { url: '__orchMetaUrl', filename: '__orchMetaFilename', dirname: '__orchMetaDirname' } as const;
+  const out = await esbuild.transform(text, {
+    loader,
+    sourcefile: fileFromRoot,
+    sourcemap: 'inline',
+    define: { 'import.meta.url': names.url, 'import.meta.filename': names.filename, 'import.meta.dirname': names.dirname },
+    banner: [
+      "import { fileURLToPath as __orchFileURLToPath } from 'node:url';",
+      `const ${names.url} = new URL(${JSON.stringify(fromOut)}, import.meta.url).href;`,
+      `const ${names.filename} = __orchFileURLToPath(${names.url});`,
+      `const ${names.dirname} = __orchFileURLToPath(new URL(${JSON.stringify(dirFromOut)}, import.meta.url));`,
+    ].join(' '),
+    ...(tsconfigRaw !== undefined ? { tsconfigRaw } : {}),
+  });
+  return { contents: out.code, loader: loader === 'tsx' || loader === 'jsx' ? 'jsx' : 'js' };
 }
 
 export interface BuildResult {
@@ -85,6 +96,7 @@ export async function buildCli(options: { root?: string; ifStale?: boolean } = {
   // The bytes esbuild compiled, keyed by repo-relative path: what the recorded hash covers.
   const read = new Map<string, Buffer>();
   for (const file of BUILD_INPUTS) read.set(file, readFileSync(join(root, file)));
+  const tsconfigRaw = (read.get('tsconfig.json') as Buffer).toString('utf8');
   const capture: esbuild.Plugin = {
     name: 'orch-sources',
     setup(b) {
@@ -96,13 +108,13 @@ export async function buildCli(options: { root?: string; ifStale?: boolean } = {
         const fromBundled = args.importer.split(sep).includes('node_modules');
         return BUNDLED.has(pkg) || fromBundled ? undefined : { path: args.path, external: true };
       });
-      b.onLoad({ filter: /.*/ }, (args) => {
+      b.onLoad({ filter: /.*/ }, async (args) => {
         const file = posix(relative(root, args.path));
         const loader = LOADERS[extname(args.path)];
         if (!loader || file.startsWith('..') || file.split('/').includes('node_modules')) return undefined;
         const bytes = readFileSync(args.path);
         read.set(file, bytes);
-        return { contents: rewriteImportMeta(bytes.toString('utf8'), file), loader, resolveDir: dirname(args.path) };
+        return { ...(await rewriteImportMeta(bytes.toString('utf8'), file, loader, tsconfigRaw)), resolveDir: dirname(args.path) };
       });
     },
   };
