@@ -4,7 +4,7 @@
 // examples and prose never count. A stale path is a `doc-path-missing` diagnostic.
 import { existsSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
-import type { InlineCode, Link } from 'mdast';
+import type { InlineCode, Link, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { visit } from 'unist-util-visit';
 import { diagnostic, type Diagnostic } from './diagnostics/diagnostic.ts';
@@ -39,7 +39,7 @@ export function linkPath(url: string, docFile: string): string | null {
 }
 
 /** Diagnostics for the paths in `text` (the doc `file`, relative to `root`) that do not exist. */
-export function checkDocPaths(root: string, file: string, text: string, prefixes: readonly string[]): Diagnostic[] {
+export function checkDocPaths(root: string, file: string, text: string, prefixes: readonly string[], tree: Root = fromMarkdown(text)): Diagnostic[] {
   if (prefixes.length === 0) return [];
   const out: Diagnostic[] = [];
   const check = (path: string, line: number, column: number, how: string) => {
@@ -47,7 +47,7 @@ export function checkDocPaths(root: string, file: string, text: string, prefixes
       out.push(diagnostic(file, line, column, 'doc-path-missing', `${how} names ${path}, which does not exist; write the path that holds it now, or drop the reference`));
     }
   };
-  visit(fromMarkdown(text), (node) => {
+  visit(tree, (node) => {
     if (node.type === 'inlineCode') {
       const code = node as InlineCode;
       for (const path of inlineCodePaths(code.value, prefixes)) check(path, code.position?.start.line ?? 1, code.position?.start.column ?? 1, `\`${code.value}\``);

@@ -208,7 +208,7 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
   // Half a truth is worse than none: with registries in conflict, no repair is offered.
   const conflicts = await registryConflicts(ctx);
   out.push(...conflicts);
-  for (const [file, text] of docs.texts) out.push(...checkDocPaths(config.root, file, text, config.docPathPrefixes));
+  for (const [file, text] of docs.texts) out.push(...checkDocPaths(config.root, file, text, config.docPathPrefixes, docs.tree(file)));
 
   const s = scan as ScanResult | undefined;
   return {

@@ -59,12 +59,15 @@ function isClosingFence(line: string, fence: string, prefix: string): boolean {
   return run[0] === fence[0] && run.length >= fence.length && trimmed.slice(run.length).trim() === '';
 }
 
-/** Every `orch:` block of one Markdown document, in document order. */
-export function extractBlocks(text: string, file: string): DocBlock[] {
+/**
+ * Every `orch:` block of one Markdown document, in document order. `parse` gives the document's
+ * tree when the caller holds it already (readDocs parses each doc once for every check).
+ */
+export function extractBlocks(text: string, file: string, parse: () => Root = () => fromMarkdown(text)): DocBlock[] {
   // A block's info string sits on its opening fence line: a document without a line holding both
   // a fence and the prefix has no block, and is not parsed (most docs mention orch: only in prose).
   if (!mayHoldBlock(text)) return [];
-  const tree: Root = fromMarkdown(text);
+  const tree = parse();
   const blocks: DocBlock[] = [];
   visit(tree, 'code', (node: Code) => {
     const name = blockName(node);

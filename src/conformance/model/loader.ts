@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register, type NamespacedUnregister } from 'tsx/esm/api';
+import type { NamespacedUnregister } from 'tsx/esm/api';
 import type { z } from 'zod';
 import { ERROR_CODES, OrchError, errorMessage } from '../../errors.ts';
 import type { ModelKey } from '../config/schema.ts';
+import { bundleRegistries, type RegistryBundle, type Unbundled } from './bundle.ts';
 
 export interface ModelLoader {
   /** The export named by model.<key>, checked against `shape`. */
@@ -15,9 +16,9 @@ export interface ModelLoader {
   fileOf(key: ModelKey): string;
   has(key: ModelKey): boolean;
   /**
-   * Start importing every configured registry now, without waiting: tsx transforms them on its
-   * loader thread while the caller parses the docs and the code on this one. A failure is kept
-   * for get() to report.
+   * Start loading every configured registry now, without waiting: esbuild bundles them (or the
+   * cache has them) in its own process while the caller parses the docs and the code on this
+   * thread. A failure is kept for get() to report.
    */
   prefetch(): void;
 }
@@ -30,17 +31,44 @@ let tsxScope: NamespacedUnregister | undefined;
 
 /**
  * Import a TypeScript module of the scanned repo through tsx, in a scope of its own, registered
- * once per process. Under plain Node and under a test runner alike this is tsx's transform with
+ * once per process: the way when the registries cannot be bundled (bundle.ts). Under plain Node and under a test runner alike this is tsx's transform with
  * its on-disk cache keyed by content, so the same registry in another copy of the repo (the
  * conformance tests scan many) costs a cache hit, not a fresh transform.
  */
-function importTs(path: string): Promise<Record<string, unknown>> {
-  tsxScope ??= register({ namespace: 'orch-conformance-model' });
+async function importTs(path: string): Promise<Record<string, unknown>> {
+  if (!tsxScope) {
+    const { register } = await import('tsx/esm/api');
+    tsxScope ??= register({ namespace: 'orch-conformance-model' });
+  }
   return tsxScope.import(pathToFileURL(path).href, import.meta.url) as Promise<Record<string, unknown>>;
 }
 
-export function createModelLoader(root: string, refs: Readonly<Partial<Record<ModelKey, string>>>): ModelLoader {
+export interface ModelLoaderOptions {
+  /** Where registry bundles are cached (default: bundle.ts's cacheDir()); tests use their own. */
+  readonly bundleCache?: string;
+}
+
+export function createModelLoader(root: string, refs: Readonly<Partial<Record<ModelKey, string>>>, options: ModelLoaderOptions = {}): ModelLoader {
   const cache = new Map<string, Promise<unknown>>();
+  let bundle: Promise<RegistryBundle | Unbundled> | undefined;
+  // Every configured registry that exists, in one bundle: they share most of their imports.
+  const bundled = (): Promise<RegistryBundle | Unbundled> =>
+    (bundle ??= (() => {
+      const files = [...new Set(Object.values(refs).map((ref) => ref.slice(0, ref.lastIndexOf('#'))))].filter((file) => existsSync(join(root, file)));
+      return bundleRegistries(root, files, { cache: options.bundleCache }).catch((error: unknown) => ({ why: errorMessage(error) }));
+    })());
+  const importModule = async (file: string): Promise<Record<string, unknown>> => {
+    const got = await bundled();
+    const compiled = 'modules' in got ? got.modules.get(file) : undefined;
+    if (compiled !== undefined) {
+      try {
+        return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
+      } catch {
+        // The cached bundle went away under us (pruned by another process): the sources stay.
+      }
+    }
+    return importTs(join(root, file));
+  };
   const split = (key: ModelKey): [string, string] => {
     const ref = refs[key];
     if (ref === undefined) throw unavailable(`model.${key} is not set in the harness config`);
@@ -53,7 +81,7 @@ export function createModelLoader(root: string, refs: Readonly<Partial<Record<Mo
     if (!existsSync(path)) throw unavailable(`${file} (model.${key}) does not exist`);
     let mod: Record<string, unknown>;
     try {
-      mod = await importTs(path);
+      mod = await importModule(file);
     } catch (error) {
       throw unavailable(`${file} (model.${key}) cannot be loaded: ${errorMessage(error)}`, error);
     }
