@@ -1,5 +1,5 @@
-// GET /queue's counters are computed by the database: the figures for a store with tasks, jobs and
-// merge attempts in many states, and a snapshot whose size does not grow with the history (a
+// GET /queue's counters are computed by the database: the figures for a store with tasks, jobs,
+// merge attempts and staging runs in many states, and a snapshot whose size does not grow with the history (a
 // row-counting Kysely plugin sees every row a query hands back to the process).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +105,7 @@ describe('GET /queue counters in SQL', () => {
     await task(store, { stage: 'done', state: 'done' });
     await job(store, a, 'development', 'queued');
     await job(store, b, 'review', 'running', { reaps: [{ reason: 'owner-dead' }, { reason: 'ran-too-long' }] });
-    await job(store, c, 'deploy-staging', 'succeeded', { reaps: [{ reason: 'lease-lost' }, 7] });
+    await job(store, c, 'deploy-staging', 'succeeded', { reaps: [{ reason: 'lease-lost' }, 7], result: { stagingRunner: { runs: [{ at: AT, result: 'deferred', reason: 'r' }, { at: AT, result: 'passed', reason: 'r' }] } } });
     await job(store, d, 'testing', 'failed');
     await job(store, d, 'testing', 'deferred', { reaps: 'not a list' });
     await job(store, a, 'development', 'cancelled');
@@ -127,12 +127,14 @@ describe('GET /queue counters in SQL', () => {
       },
     });
     expect(first.merge_gate.counters).toMatchObject({ passed: 1, merged: 0 });
+    expect(first.staging_runner).toMatchObject({ runs: 2, passed: 1, deferred: 1 });
     const rowsFirst = counter.rows;
 
     // History: finished tasks with reaped jobs and merge attempts, none of which a snapshot lists.
     for (let i = 0; i < 25; i++) {
       const old = await task(store, { stage: 'done', state: 'done' });
       await job(store, old, 'deploy', 'succeeded', { reaps: [{ reason: 'owner-dead' }] });
+      await job(store, old, 'deploy-staging', 'succeeded', { result: { stagingRunner: { runs: [{ at: AT, result: 'deferred', reason: 'r' }, { at: AT, result: 'passed', reason: 'r' }] } } });
       await attempt(store, old, 'pass', { classification: 'pass', merged: true, retest: { exitCode: 0 } });
     }
     counter.rows = 0;
@@ -140,6 +142,7 @@ describe('GET /queue counters in SQL', () => {
     expect(second.queue.jobs.reaps).toBe(28);
     expect(second.queue.tasks.by_state.done).toBe(26);
     expect(second.merge_gate.counters).toMatchObject({ passed: 26, merged: 25, retests: 25 });
+    expect(second.staging_runner).toMatchObject({ runs: 52, passed: 26, deferred: 26, tool_errors: 26 });
     expect(counter.rows).toBe(rowsFirst);
   });
 });

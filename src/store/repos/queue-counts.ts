@@ -120,3 +120,121 @@ export async function mergeAttemptCounts(db: Db, dialect: Dialect, checkId: stri
   const row = result.rows[0];
   return Object.fromEntries(MERGE_COUNTER_KEYS.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<MergeCounterKey, number>;
 }
+
+/** A JSON type as JSON Schema names it. */
+type JsonType = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
+
+/** The part of a JSON Schema a record check reads (z.toJSONSchema of a flat zod object). */
+export interface PropertySchema {
+  readonly type?: JsonType | readonly JsonType[];
+  readonly enum?: readonly unknown[];
+  readonly items?: PropertySchema;
+  readonly anyOf?: readonly PropertySchema[];
+}
+
+export interface FlatObjectSchema {
+  readonly properties?: Readonly<Record<string, PropertySchema>>;
+  readonly required?: readonly string[];
+}
+
+/** One allowed form of a property: a JSON type, with its enum or its array items' type. */
+interface Alternative {
+  readonly type: JsonType;
+  readonly enum?: readonly unknown[];
+  readonly itemType?: JsonType;
+}
+
+function alternatives(name: string, p: PropertySchema): Alternative[] {
+  if (p.anyOf) return p.anyOf.flatMap((q) => alternatives(name, q));
+  const types = p.type === undefined ? [] : typeof p.type === 'string' ? [p.type] : p.type;
+  if (types.length === 0) throw new Error(`record schema: property ${name} has no type this check can read`);
+  return types.map((type) => {
+    if (type === 'object') throw new Error(`record schema: property ${name} is an object; only flat records are counted in SQL`);
+    if (type !== 'array') return p.enum ? { type, enum: p.enum } : { type };
+    const item = p.items?.type;
+    if (typeof item !== 'string' || item === 'array' || item === 'object' || p.items?.enum || p.items?.anyOf) throw new Error(`record schema: property ${name} is an array of something other than one plain type`);
+    return { type, itemType: item };
+  });
+}
+
+/** How each engine spells a JSON type test on a value of the record `v`, and its parts. */
+interface RecordOps {
+  typeOf(name: string): RawBuilder<unknown>;
+  is(type: JsonType): readonly string[];
+  text(name: string): RawBuilder<unknown>;
+  everyItem(name: string, type: JsonType): RawBuilder<unknown>;
+}
+
+const SQLITE_TYPES: Record<JsonType, readonly string[]> = { string: ['text'], number: ['integer', 'real'], boolean: ['true', 'false'], null: ['null'], array: ['array'], object: ['object'] };
+const sqliteKey = (name: string) => sql.lit(`$."${name}"`);
+
+const RECORD_OPS: Record<Dialect, RecordOps> = {
+  sqlite: {
+    typeOf: (name) => sql`json_type(v, ${sqliteKey(name)})`,
+    is: (type) => SQLITE_TYPES[type],
+    text: (name) => sql`json_extract(v, ${sqliteKey(name)})`,
+    everyItem: (name, type) => sql`not exists (select 1 from json_each(v, ${sqliteKey(name)}) as i where i.type not in (${sql.join(SQLITE_TYPES[type].map((t) => sql.lit(t)))}))`,
+  },
+  postgres: {
+    typeOf: (name) => sql`jsonb_typeof(v -> ${sql.lit(name)})`,
+    is: (type) => [type],
+    text: (name) => sql`(v ->> ${sql.lit(name)})`,
+    everyItem: (name, type) => sql`not exists (select 1 from jsonb_array_elements(v -> ${sql.lit(name)}) as i(e) where jsonb_typeof(i.e) <> ${sql.lit(type)})`,
+  },
+};
+
+/** The SQL condition "the record `v` (an object) is valid under `schema`": each property absent when optional, else of an allowed form. */
+function recordIsValid(dialect: Dialect, schema: FlatObjectSchema): RawBuilder<unknown> {
+  const o = RECORD_OPS[dialect];
+  const required = new Set(schema.required ?? []);
+  const conds = Object.entries(schema.properties ?? {}).map(([name, p]) => {
+    const t = o.typeOf(name);
+    const forms = alternatives(name, p).map((a) => {
+      const typed = sql`${t} in (${sql.join(o.is(a.type).map((x) => sql.lit(x)))})`;
+      if (a.enum) {
+        if (!a.enum.every((e) => typeof e === 'string')) throw new Error(`record schema: property ${name} has a non-string enum`);
+        return sql`(${typed} and ${o.text(name)} in (${sql.join(a.enum.map((e) => sql.lit(e as string)))}))`;
+      }
+      if (a.itemType) return sql`(${typed} and ${o.everyItem(name, a.itemType)})`;
+      return typed;
+    });
+    const any = sql`(${sql.join(forms, sql` or `)})`;
+    return required.has(name) ? sql`(${t} is not null and ${any})` : sql`(${t} is null or ${any})`;
+  });
+  return conds.length === 0 ? sql`1 = 1` : sql.join(conds, sql` and `);
+}
+
+export interface RecordCountInput {
+  /** The jobs of this stage are read. */
+  readonly stage: string;
+  /** The records are `detail.result.<key>.runs[]` (a constant of the caller, never input). */
+  readonly key: string;
+  /** What a record must be to count (z.toJSONSchema of its zod schema): the others are skipped. */
+  readonly schema: FlatObjectSchema;
+  /** The string property the records are counted by. */
+  readonly countBy: string;
+}
+
+/** The valid records kept in the result detail of a stage's jobs, counted by one property, by the database. */
+export async function recordCounts(db: Db, dialect: Dialect, input: RecordCountInput): Promise<KeyCount[]> {
+  const valid = recordIsValid(dialect, input.schema);
+  const like = `%"${input.key}"%`;
+  const key = RECORD_OPS[dialect].text(input.countBy);
+  const query =
+    dialect === 'sqlite'
+      ? sql<{ key: string | null; n: number }>`select ${key} as key, count(*) as n from (
+            select r.value as v
+            from (select case when json_valid(detail) then detail end as d from jobs where stage = ${input.stage} and detail like ${like}) as j,
+              json_each(j.d, ${sql.lit(`$.result."${input.key}".runs`)}) as r
+            where json_type(j.d, ${sql.lit(`$.result."${input.key}".runs`)}) = 'array' and r.type = 'object'
+          ) as runs where ${valid} group by 1`
+      : sql<{ key: string | null; n: string }>`select ${key} as key, count(*) as n from (
+            select r.v
+            from (select ${pgJson} as d from jobs where stage = ${input.stage} and detail like ${like}) as j
+            cross join lateral jsonb_array_elements(
+              case when jsonb_typeof(j.d -> 'result' -> ${sql.lit(input.key)} -> 'runs') = 'array' then j.d -> 'result' -> ${sql.lit(input.key)} -> 'runs' else '[]'::jsonb end
+            ) as r(v)
+            where jsonb_typeof(r.v) = 'object'
+          ) as runs where ${valid} group by 1`;
+  return keyCounts((await query.execute(db)).rows);
+}
