@@ -7,7 +7,7 @@ import type { Config } from '../config/keys.ts';
 import type { MergeSwitches } from '../merge/options.ts';
 import { taskDir } from '../config/task-paths.ts';
 import { STAGES } from '../core/stages.ts';
-import { JOB_STATES, PENDING_JOB_STATES, TASK_STATES, TASK_SUBSTATES } from '../core/states.ts';
+import { JOB_STATES, TASK_STATES, TASK_SUBSTATES } from '../core/states.ts';
 import { mergeGateBlock } from '../merge/counters.ts';
 import { stagingRunnerStatus } from '../staging/counters.ts';
 import { testRunnerStatus } from '../test-runner/runner.ts';
@@ -17,6 +17,7 @@ import { detailValue, parseJsonObject } from '../util/json.ts';
 import type { Store } from '../store/db.ts';
 import type { Alert } from '../store/schema.ts';
 import type { Db } from '../store/tx.ts';
+import { jobCounts, taskCounts, type Dialect, type KeyCount } from '../store/repos/queue-counts.ts';
 import type { AlertEntry, DeferredEntry, MergeLockEntry, QueueSnapshot, RunningEntry } from './queue-schema.ts';
 
 /** How many alerts the `alerts.recent` list holds, newest first. */
@@ -25,30 +26,20 @@ export const RECENT_ALERTS = 20;
 type Counts = Record<string, number>;
 
 /** Every key present, zero when nothing is there, in the order of `keys`. */
-function countsOf(keys: readonly string[], rows: ReadonlyArray<{ key: string; n: number | bigint | string }>): Counts {
+function countsOf(keys: readonly string[], rows: readonly KeyCount[]): Counts {
   const out: Counts = Object.fromEntries(keys.map((k) => [k, 0]));
-  for (const row of rows) out[row.key] = (out[row.key] ?? 0) + Number(row.n);
+  for (const row of rows) out[row.key] = (out[row.key] ?? 0) + row.n;
   return out;
 }
 
-async function queueBlock(db: Db) {
-  const tasksByState = await db.selectFrom('tasks').select(['state as key', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
-  const tasksBySubstate = await db.selectFrom('tasks').select(['substate as key', (eb) => eb.fn.countAll<number>().as('n')]).where('substate', 'is not', null).groupBy('substate').execute();
-  const tasksByStage = await db.selectFrom('tasks').select(['stage as key', (eb) => eb.fn.countAll<number>().as('n')]).where('state', '!=', 'done').groupBy('stage').execute();
-  const jobsByState = await db.selectFrom('jobs').select(['state as key', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
-  const jobsByStage = await db
-    .selectFrom('jobs')
-    .select(['stage as key', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('state', 'in', [...PENDING_JOB_STATES])
-    .groupBy('stage')
-    .execute();
-  // Reaps for a dead worker or a lost lease (jobs.detail.reaps): infra, never a failed attempt.
-  const reaped = await db.selectFrom('jobs').select('detail').where('detail', 'like', '%"reaps"%').execute();
-  const reaps = reaped.reduce((n, row) => n + ownerReaps(row.detail), 0);
+/** The counts, computed by the database (GROUP BY and sums: no table is read in to be counted). */
+async function queueBlock(db: Db, dialect: Dialect) {
+  const tasks = await taskCounts(db);
+  const jobs = await jobCounts(db, dialect);
   const openStages = STAGES.filter((s) => s !== 'done');
   return {
-    tasks: { by_state: countsOf(Object.values(TASK_STATES), tasksByState), by_substate: countsOf(Object.values(TASK_SUBSTATES), tasksBySubstate as Array<{ key: string; n: number }>), open_by_stage: countsOf(openStages, tasksByStage) },
-    jobs: { by_state: countsOf(Object.values(JOB_STATES), jobsByState), pending_by_stage: countsOf(openStages, jobsByStage), reaps },
+    tasks: { by_state: countsOf(Object.values(TASK_STATES), tasks.byState), by_substate: countsOf(Object.values(TASK_SUBSTATES), tasks.bySubstate), open_by_stage: countsOf(openStages, tasks.openByStage) },
+    jobs: { by_state: countsOf(Object.values(JOB_STATES), jobs.byState), pending_by_stage: countsOf(openStages, jobs.pendingByStage), reaps: jobs.reaps },
   };
 }
 
@@ -159,12 +150,12 @@ export async function readQueue(store: Store, config: Config, now: Date = new Da
     const gate = await mergeGateBlock({ ...store, db: trx }, config);
     const snapshot: QueueSnapshot = {
       generated_at: now.toISOString(),
-      queue: await queueBlock(trx),
+      queue: await queueBlock(trx, store.dialect),
       running: await runningBlock(trx, config),
       deferred: await deferredBlock(trx),
       merge_locks: await mergeLocksBlock(trx),
-      staging_runner: await stagingRunnerStatus(config, trx),
-      test_runner: await testRunnerStatus(config, trx),
+      staging_runner: await stagingRunnerStatus(config, { db: trx, dialect: store.dialect }),
+      test_runner: await testRunnerStatus(config, { db: trx, dialect: store.dialect }),
       budget: await budgetStatus(config, trx),
       merge_gate: { ...gate, switches: snakeSwitches(gate.switches) },
       alerts: await alertsBlock(trx),

@@ -1,6 +1,7 @@
-// advance(task): evaluate the gate of the task's forward transition and apply the decision.
-// The checks run outside any transaction (they do git and file IO); the writes then happen in
-// one transaction guarded by the task's version, so two workers can never both move a task.
+// advance(task): evaluate the gate of the task's forward transition, perform what its checks
+// decided on (the apply step: a merge, a checkout), decide, and apply the decision. The checks
+// and their actions run outside any transaction (they do git and file IO); the writes then happen
+// in one transaction guarded by the task's version, so two workers can never both move a task.
 // Callers (the worker's finish handler) record the job's end BEFORE calling advance().
 import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, IllegalTransitionError, OrchError, TaskStateError, VersionConflictError } from '../errors.ts';
@@ -11,7 +12,8 @@ import { getTask } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
 import { applyDecision } from './apply.ts';
 import { decide, type AdvanceOutcome, type Decision } from '../core/decide.ts';
-import { evaluateGate } from './gates/evaluate.ts';
+import { evaluateGate, type GateEvaluation } from './gates/evaluate.ts';
+import { applyGate } from './gates/apply.ts';
 import { taskDir } from '../config/task-paths.ts';
 import { isStage, type Stage } from '../core/stages.ts';
 import { PENDING_JOB_STATES } from '../core/states.ts';
@@ -41,8 +43,17 @@ export interface EvaluateOptions {
   readonly merge?: boolean;
 }
 
-/** Evaluate: everything up to the decision, writing no task records (a check may act outside them: the merge gate moves git refs). Null decision = the stage's job is still pending. */
-export async function evaluate(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
+/** A task's gate, evaluated: its checks' answers and the actions they decided on, none performed. */
+export interface Evaluation {
+  readonly task: Task;
+  /** Null: the stage's job is still pending (waitReason says which), and no check ran. */
+  readonly gate: GateEvaluation | null;
+  readonly waitReason: string;
+  readonly lastJob: { readonly id: number; readonly attempt: number; readonly infraAttempts: number } | null;
+}
+
+/** Evaluate: read the task and run its gate's checks. No task record is written, no ref moves and nothing is checked out: the actions the checks decided on wait for conclude(). */
+export async function evaluate(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<Evaluation> {
   const task = await getTask(deps.store.db, taskId);
   if (task.state !== 'active') {
     const hint = task.state === 'blocked' ? ` (${task.blocked_reason ?? 'no reason recorded'}); \`orch task retry ${task.id}\` unblocks it` : '; nothing is left to advance';
@@ -55,25 +66,27 @@ export async function evaluate(deps: AdvanceDeps, taskId: number, options: Evalu
   if (!isStage(from)) throw new OrchError(ERROR_CODES.UNKNOWN_STAGE, `task ${task.id} is on unknown stage ${JSON.stringify(from)}`);
   const forward = forwardEdge(from);
   if (!forward) throw new IllegalTransitionError(from, '(none)');
-  const lastJob = await latestJobForStage(deps.store.db, task.id, from);
-  if (lastJob && PENDING_JOB_STATES.includes(lastJob.state)) {
-    return { task, decision: null, waitReason: `job ${lastJob.id} (${lastJob.agent}) is ${lastJob.state}: the gate is evaluated once it has finished`, lastJobId: lastJob.id };
+  const lastJobRow = await latestJobForStage(deps.store.db, task.id, from);
+  const lastJob = lastJobRow ? { id: lastJobRow.id, attempt: lastJobRow.attempt, infraAttempts: lastJobRow.infra_attempts } : null;
+  if (lastJobRow && PENDING_JOB_STATES.includes(lastJobRow.state)) {
+    return { task, gate: null, waitReason: `job ${lastJobRow.id} (${lastJobRow.agent}) is ${lastJobRow.state}: the gate is evaluated once it has finished`, lastJob };
   }
   const ctx = { task, config: configForTask(deps.config, task), taskDir: taskDir(deps.config, task.id), repo: task.repo, store: deps.store };
-  const outcomes = await evaluateGate(ctx, from, forward.to);
-  const decision = decide({
-    taskId: task.id,
-    from,
-    outcomes,
-    lastJob: lastJob ? { id: lastJob.id, attempt: lastJob.attempt, infraAttempts: lastJob.infra_attempts } : null,
-    verdictReruns: deps.config.ORCH_VERDICT_RERUNS,
-  });
+  return { task, gate: await evaluateGate(ctx, from, forward.to), waitReason: '', lastJob };
+}
+
+/** Conclude an evaluation: perform what its checks decided on (applyGate), then decide. Null decision = the stage's job is still pending. */
+export async function conclude(deps: AdvanceDeps, evaluation: Evaluation): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
+  const { task, gate, waitReason, lastJob } = evaluation;
+  if (!gate) return { task, decision: null, waitReason, lastJobId: lastJob?.id ?? null };
+  const outcomes = await applyGate(gate);
+  const decision = decide({ taskId: task.id, from: task.stage as Stage, outcomes, lastJob, verdictReruns: deps.config.ORCH_VERDICT_RERUNS });
   return { task, decision, waitReason: '', lastJobId: lastJob?.id ?? null };
 }
 
 /** Evaluate the task's gate and apply the decision; a lost race is the `conflict` outcome. */
 export async function advance(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<AdvanceResult> {
-  const { task, decision, waitReason, lastJobId } = await evaluate(deps, taskId, options);
+  const { task, decision, waitReason, lastJobId } = await conclude(deps, await evaluate(deps, taskId, options));
   const from = task.stage as Stage;
   const base = { taskId: task.id, from, gateResults: [] as GateResultInput[], jobId: null, alertId: null };
   if (!decision) return { ...base, outcome: 'deferred', to: from, reason: waitReason };

@@ -10,13 +10,12 @@ import type { Config } from '../config/keys.ts';
 import type { ReservedFallback, RunContext, RunResultFields } from '../launcher/types.ts';
 import { procOptionsFromConfig } from '../proc/index.ts';
 import { maskSecrets } from '../secrets/mask.ts';
-import { stagingCounters } from '../staging/counters.ts';
+import { stagingCounters, type CountingStore } from '../staging/counters.ts';
 import type { Interception } from '../staging/intercept.ts';
 import type { ResolvedStagingOptions } from '../staging/options.ts';
 import type { SuiteProfile } from '../staging/profile.ts';
 import { runStagingJob } from '../staging/runner.ts';
 import { parseRepoScope, repoInScope } from '../config/repo-scope.ts';
-import type { Db } from '../store/tx.ts';
 import type { Job, Task } from '../store/schema.ts';
 
 export const TEST_RUNNER_ROLE = 'test-runner';
@@ -69,7 +68,7 @@ export function runTestJob(ctx: RunContext): Promise<RunResultFields | ReservedF
 }
 
 /** GET /queue's `test_runner` block: the settings in force and the counters, from the store. */
-export async function testRunnerStatus(config: Config, db: Db) {
+export async function testRunnerStatus(config: Config, store: CountingStore) {
   const suite = config.ORCH_TEST_SUITE_CMD !== '' ? config.ORCH_TEST_SUITE_CMD : config.ORCH_STAGING_SUITE_CMD;
   return {
     enabled: config.ORCH_TEST_RUNNER_ENABLED,
@@ -78,6 +77,6 @@ export async function testRunnerStatus(config: Config, db: Db) {
     timeout_s: config.ORCH_TEST_RUNNER_TIMEOUT_S,
     infra_retries: config.ORCH_STAGING_RUNNER_INFRA_RETRIES,
     retry_backoff_s: config.ORCH_STAGING_RUNNER_RETRY_BACKOFF_S,
-    ...(await stagingCounters(db, TEST_PROFILE)),
+    ...(await stagingCounters(store, TEST_PROFILE)),
   };
 }

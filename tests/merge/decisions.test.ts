@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { MergeAttempt } from '../../src/core/merge-attempt.ts';
 import { emptyAttempt } from '../../src/core/merge-attempt.ts';
 import { classifyRetestFailure, retestPassed } from '../../src/core/retest-classify.ts';
-import { countMergeAttempts, MERGE_COUNTERS } from '../../src/merge/counters.ts';
 import { planMerge, type MergeFacts } from '../../src/core/merge-plan.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { runMergeGate } from '../../src/merge/gate.ts';
@@ -168,26 +167,5 @@ describe('planMerge', () => {
     const plan = planMerge({ ...facts, branchCheckout: '/op/feat' });
     expect(plan.ok && plan.steps.map((s) => s.role)).toEqual(['base']);
     expect(plan.ok && plan.notes).toEqual(['feat is checked out in /op/feat: left at 333333333333 (its commits are in main)']);
-  });
-});
-
-const row = (verdict: string, detail: object | null, transition_id: number | null = null) => ({ verdict, detail: detail === null ? null : JSON.stringify(detail), transition_id });
-
-describe('countMergeAttempts', () => {
-  it('counts each fact once, from the detail each attempt recorded', () => {
-    const counters = countMergeAttempts([
-      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: true }, 1),
-      row('pass', { classification: 'pass', retest: null, skippedRetest: true, merged: true }, 2),
-      row('fail', { classification: 'red', retest: { exitCode: 1 } }, 3),
-      row('fail', { classification: 'conflict', retest: null }, 4),
-      row('defer', { classification: 'timeout', retest: { exitCode: null }, infraRetry: { attempt: 1 } }),
-      row('defer', { classification: 'lock-busy', retest: null, infraRetry: { attempt: 2 } }),
-      row('defer', { classification: 'other', retest: null, infraExhausted: { attempts: 2 } }),
-      row('pass', { classification: 'pass', retest: { exitCode: 0 }, merged: false }, 5),
-      row('defer', null),
-      row('defer', { broken: true }),
-    ]);
-    expect(counters).toEqual({ retests: 4, skipped: 1, passed: 3, red: 1, timeout: 1, lock_busy: 1, other: 1, infra_retries: 2, exhausted: 1, merged: 2, rollbacks: 2, lock_waits: 0, lock_wait_ms: 0, locks_broken: 0 });
-    expect(Object.keys(counters)).toEqual([...MERGE_COUNTERS]);
   });
 });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, IllegalTransitionError, VersionConflictError } from '../../src/errors.ts';
-import { advance, evaluate } from '../../src/pipeline/advance.ts';
+import { advance, conclude, evaluate } from '../../src/pipeline/advance.ts';
 import { applyDecision } from '../../src/pipeline/apply.ts';
 import { decide } from '../../src/core/decide.ts';
 import { retryTask } from '../../src/pipeline/retry.ts';
@@ -211,8 +211,8 @@ describe('advance', () => {
     await e.finishJobs(id);
     const other = await openStore(e.config);
     try {
-      const a = await evaluate(e, id);
-      const b = await evaluate({ store: other, config: e.config }, id);
+      const a = await conclude(e, await evaluate(e, id));
+      const b = await conclude({ store: other, config: e.config }, await evaluate({ store: other, config: e.config }, id));
       await applyDecision({ store: other, config: e.config }, b.task, b.decision!, b.lastJobId);
       await expect(applyDecision(e, a.task, a.decision!, a.lastJobId)).rejects.toBeInstanceOf(VersionConflictError);
       expect([await e.count('transitions'), await e.count('gate_results'), await e.count('jobs')]).toEqual([1, 1, 2]);

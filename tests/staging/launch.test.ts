@@ -34,7 +34,7 @@ describe('launchJob on deploy-staging', () => {
     const record = await e.record(e.taskId);
     expect(record.runs.map((r) => [r.role, r.transport, r.exit_code])).toEqual([['staging-runner', 'deterministic', 0]]);
     expect(record.task).toMatchObject({ stage: 'deploy', validated_sha: await repo.git('rev-parse', repo.branch) });
-    expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 1, passed: 1 });
+    expect(await stagingCounters(e.store)).toMatchObject({ runs: 1, passed: 1 });
   });
 
   it('TC-02 disabled: the LLM deployer path runs as before, and it gets the same suite setting', async () => {
@@ -53,7 +53,7 @@ writeFileSync(process.env.ORCH_ARTIFACT_PATH, '# Staging log\\n\\nstaging_status
     expect(ran).toMatchObject({ kind: 'no-staging', launch: { kind: 'finished', report: { agent: 'deployer', transport: 'llm', status: 'ok' } } });
     expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual({ role: 'deployer', suite: suite('pass.sh'), home: null });
     expect((await e.record(e.taskId)).task).toMatchObject({ stage: 'deploy', validated_sha: null });
-    expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
+    expect(await stagingCounters(e.store)).toMatchObject({ runs: 0 });
   });
 
   it('TC-03 repo out of scope: the LLM deployer path', async () => {

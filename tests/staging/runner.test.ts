@@ -218,7 +218,7 @@ describe('cancellation', () => {
       expect(await e.job()).toMatchObject({ state: 'running', infra_attempts: 0, not_before: null, detail: null });
       expect(e.artifact()).toBeNull();
       expect(readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(alive)).toEqual([]);
-      expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
+      expect(await stagingCounters(e.store)).toMatchObject({ runs: 0 });
     } finally {
       for (const pid of existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').map(Number) : []) {
         if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -238,7 +238,7 @@ describe('never-raise', () => {
     expect(ran).toMatchObject({ kind: 'fallback', code: 'ORCH_STAGING_FAILED', reason: expect.stringContaining(`cannot write the artifact ${folder}/15-staging-log.md`) });
     // The LLM deployer took the job (and failed on the same folder: its run is recorded, the job retried).
     expect(ran.launch).toMatchObject({ kind: 'finished', report: { agent: 'deployer', transport: 'llm', detail: { fallbackFrom: 'staging-runner' } } });
-    expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 1, fallbacks: 1, passed: 0 });
+    expect(await stagingCounters(e.store)).toMatchObject({ runs: 1, fallbacks: 1, passed: 0 });
   });
 
   it('no suite to run (no ORCH_STAGING_SUITE_CMD, no test script): LLM fallback', async () => {

@@ -50,8 +50,8 @@ describe('launchJob on testing', () => {
     expect(record.runs.map((r) => [r.role, r.transport, r.exit_code, r.cost_usd])).toEqual([['test-runner', 'deterministic', 0, null]]);
     // The test runner does not validate a commit for the merge gate: that is the staging runner's.
     expect(record.task).toMatchObject({ stage: 'deploy-staging', validated_sha: null });
-    expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 1, passed: 1 });
-    expect(await stagingCounters(e.store.db)).toMatchObject({ runs: 0 });
+    expect(await stagingCounters(e.store, TEST_PROFILE)).toMatchObject({ runs: 1, passed: 1 });
+    expect(await stagingCounters(e.store)).toMatchObject({ runs: 0 });
     // GET /queue's test_runner block: the settings in force and the same counters.
     expect((await readQueue(e.store, e.config)).test_runner).toEqual({
       enabled: true, repos: ['*'], suite_cmd: suite('print-env.sh'), timeout_s: 5, infra_retries: 3, retry_backoff_s: 0,
@@ -70,7 +70,7 @@ describe('launchJob on testing', () => {
     const e = await setup({ ORCH_TEST_RUNNER_ENABLED: 'false', ORCH_TEST_SUITE_CMD: suite('pass.sh') });
     const ran = await e.run();
     expect(ran).toMatchObject({ kind: 'finished', report: { agent: 'tester', transport: 'llm', status: 'ok' }, finish: { advance: { outcome: 'advanced' } } });
-    expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 0 });
+    expect(await stagingCounters(e.store, TEST_PROFILE)).toMatchObject({ runs: 0 });
   });
 
   it('no suite to run (no command, no test script): the LLM tester takes the job, and the fallback is counted', async () => {
@@ -82,7 +82,7 @@ describe('launchJob on testing', () => {
     const e = await setup({ ORCH_STAGING_SUITE_CMD: '' }, HAPPY, own);
     const ran = await e.run();
     expect(ran).toMatchObject({ kind: 'finished', report: { agent: 'tester', transport: 'llm', detail: { fallbackFrom: 'test-runner', fallbackReason: expect.stringContaining('test runner: no test suite: ORCH_STAGING_SUITE_CMD is empty') } } });
-    expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 1, fallbacks: 1 });
+    expect(await stagingCounters(e.store, TEST_PROFILE)).toMatchObject({ runs: 1, fallbacks: 1 });
   });
 
   it('a tool error with the infra budget spent fails closed: test_status FAILED, one alert, rolled back', async () => {
@@ -91,7 +91,7 @@ describe('launchJob on testing', () => {
     expect(e.artifact()).toContain('failed closed: the suite could not be run');
     const record = await e.record(e.taskId);
     expect(record.alerts.map((a) => [a.kind, a.message.includes('the test suite could not run') && a.message.endsWith('failed closed with test_status: FAILED')])).toEqual([['test-infra-exhausted', true]]);
-    expect(await stagingCounters(e.store.db, TEST_PROFILE)).toMatchObject({ runs: 1, exhausted: 1, tool_errors: 1 });
+    expect(await stagingCounters(e.store, TEST_PROFILE)).toMatchObject({ runs: 1, exhausted: 1, tool_errors: 1 });
   });
 
   it('a tool error within the budget defers the job: the task stays on testing', async () => {

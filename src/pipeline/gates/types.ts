@@ -1,5 +1,7 @@
-// The shape of a quality-gate check: a function of the task context whose result is data
-// (CheckResult, src/core/check.ts).
+// The shape of a quality-gate check: a function of the task context that DECIDES, and changes
+// nothing anyone else sees. Its answer is data (CheckResult, src/core/check.ts), or an action it
+// decided on (a merge, a checkout) that the gate's apply step performs after every check of the
+// transition was evaluated (src/pipeline/gates/apply.ts).
 import type { CheckResult } from '../../core/check.ts';
 import type { Config } from '../../config/keys.ts';
 import type { Store } from '../../store/db.ts';
@@ -16,4 +18,20 @@ export interface GateContext {
   readonly store: Store;
 }
 
-export type GateCheck = (ctx: GateContext) => Promise<CheckResult>;
+/** What a check decided to do: performed by the apply step, whose answer becomes the check's. */
+export interface GateAction {
+  readonly kind: 'action';
+  /** What will be done, in words: "move main to 0123abcd…", "check out … and measure coverage". */
+  readonly summary: string;
+  /** Perform the action; resolves to the check's answer (a throw is recorded as a check-error defer). */
+  readonly apply: () => Promise<CheckResult>;
+  /** Let go without acting (a later check did not pass): release what the evaluation holds. */
+  readonly discard: () => Promise<void>;
+}
+
+export type GateCheck = (ctx: GateContext) => Promise<CheckResult | GateAction>;
+
+/** The check decided on an action rather than answering. */
+export function isGateAction(answer: CheckResult | GateAction): answer is GateAction {
+  return 'kind' in answer && answer.kind === 'action';
+}

@@ -1,0 +1,84 @@
+// The state of one file's analysis, shared by its steps (walk, classify, the static imports): the
+// callee context, the findings so far (one per node), the calls waiting to be classified, and the
+// names used in value positions.
+import type { ts as TS } from 'ts-morph';
+import type { AnalyzeOptions, FindingKind, RawFinding } from '../analyze.ts';
+import type { CalleeContext } from '../callee.ts';
+import { buildImportTable, type ImportTable } from '../imports.ts';
+import type { NameValue, ValueLookup } from '../literals.ts';
+import { createFacts, lookupName, reaching, type FileFacts } from '../scopes.ts';
+import { symbolOf } from '../symbols.ts';
+
+/** A call seen during the walk, resolved once every declaration of the file is known. */
+export interface PendingCall {
+  readonly node: TS.CallExpression | TS.NewExpression | TS.TaggedTemplateExpression;
+  readonly chain: readonly string[];
+  readonly scopes: readonly TS.Node[];
+  readonly stmt: TS.Node;
+}
+
+/** String literals passed to a transport call, and the values of its `role:` / `agent:` properties. */
+export interface ArgumentLiterals {
+  readonly literals: string[];
+  readonly roles: string[];
+}
+
+export interface FileScan {
+  readonly sf: TS.SourceFile;
+  readonly options: AnalyzeOptions;
+  readonly imports: ImportTable;
+  readonly facts: FileFacts;
+  readonly ctx: CalleeContext;
+  readonly found: Array<RawFinding & { readonly pos: number }>;
+  readonly taken: Set<number>;
+  readonly calls: PendingCall[];
+  readonly valueNames: Set<string>;
+  /** SDK imports count: the transport's own file may import the SDK the transport uses. */
+  readonly checkSdkUses: boolean;
+}
+
+export function createFileScan(sf: TS.SourceFile, options: AnalyzeOptions): FileScan {
+  const imports = buildImportTable(sf);
+  const facts: FileFacts = createFacts();
+  const isSdk = options.isSdk;
+  const ctx: CalleeContext = {
+    sf,
+    imports,
+    facts,
+    isTransport: options.isTransport,
+    localTransport: options.localTransport,
+    isSdk,
+    rulesOf: (m) => (isSdk(m) ? options.rulesOf(m) : null),
+    imported: options.imported ?? (() => []),
+  };
+  return { sf, options, imports, facts, ctx, found: [], taken: new Set(), calls: [], valueNames: new Set(), checkSdkUses: options.localTransport === null };
+}
+
+/** The callee as written: its first line, at most 80 characters. */
+export function firstLine(scan: FileScan, node: TS.Node): string {
+  return node.getText(scan.sf).split('\n')[0]?.slice(0, 80) ?? '';
+}
+
+/** Record a finding at `node` (one per node). Lines, symbols and statement lines are computed only for findings: most nodes have none. */
+export function push(scan: FileScan, kind: FindingKind, node: TS.Node, chain: readonly string[], stmt: TS.Node, detail: string, sdk: string | null, callee: string, args?: ArgumentLiterals): void {
+  const { sf } = scan;
+  const pos = node.getStart(sf);
+  if (scan.taken.has(pos)) return;
+  scan.taken.add(pos);
+  const lc = sf.getLineAndCharacterOfPosition(pos);
+  const statementLine = sf.getLineAndCharacterOfPosition(stmt.getStart(sf)).line + 1;
+  const extra = args ? { literals: args.literals, roleLiterals: args.roles } : {};
+  scan.found.push({ pos, kind, line: lc.line + 1, column: lc.character + 1, statementLine, symbol: symbolOf(chain), detail, sdk, callee, ...extra });
+}
+
+/** The values a name may hold at a use, as seen from `scopes`. */
+export function lookupFrom(facts: FileFacts, scopes: readonly TS.Node[]): ValueLookup {
+  return (id) => {
+    const hit = lookupName(facts.scopes, scopes, id.text);
+    if (!hit) return [];
+    const d = hit.decl;
+    if (d.kind === 'var') return reaching(d.assigns, id.pos, scopes).map((a): NameValue => ({ expr: a.expr, lookup: lookupFrom(facts, a.chain) }));
+    if (d.kind === 'member') return [{ expr: d.expr, lookup: lookupFrom(facts, d.chain), path: d.path }];
+    return [];
+  };
+}
