@@ -137,17 +137,26 @@ async function lockedEvaluation(deps: MergeGateDeps, task: GateTask, opts: Resol
     if (ev.kind === 'decided') return { kind: 'decided', attempt: { ...ev.attempt, lockWait, lockBroken } };
     // The lock now belongs to the apply step (or to discard): the base moves under it.
     handedOver = true;
+    // One of perform or discard, once: the lock is released by whichever comes first, and a
+    // merge is never performed after its lock was let go (or performed twice).
+    let settled: 'performed' | 'discarded' | null = null;
     return {
       kind: 'merge',
       summary: ev.steps.length === 0 ? `nothing to move: ${task.base} and ${task.branch} are at ${ev.planned.testedHead.slice(0, 12)}` : ev.steps.map(describeStep).join('; '),
       perform: async () => {
+        if (settled !== null) throw new Error(`the merge of task ${task.id} was already ${settled}: a planned merge is performed at most once, and never after it was discarded`);
+        settled = 'performed';
         try {
           return { ...(await performMerge(task, ev)), lockWait, lockBroken };
         } finally {
           await release();
         }
       },
-      discard: release,
+      discard: async () => {
+        if (settled !== null) return;
+        settled = 'discarded';
+        await release();
+      },
     };
   } finally {
     if (!handedOver) await release();

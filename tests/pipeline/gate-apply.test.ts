@@ -59,6 +59,12 @@ describe('gate checks decide, the apply step acts', () => {
     const evaluation = await evaluate(e, id);
     await discardGate(evaluation.gate!);
     expect(await repoState(e)).toEqual(before);
+    // A discarded merge is never performed afterwards: its lock is gone.
+    const merge = evaluation.gate!.checks.find((c) => 'action' in c);
+    const late = merge && 'action' in merge ? await merge.action.apply() : undefined;
+    expect(late?.verdict).not.toBe('pass');
+    expect(JSON.stringify(late)).toContain('already discarded');
+    expect(await repoState(e)).toEqual(before);
     // Were the lock still held by this task, the next evaluation would step aside (lock-busy).
     const { decision } = await conclude(e, await evaluate(e, id));
     expect(decision?.outcome).toBe('advanced');
