@@ -16,43 +16,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DEFAULT_AGENT_CLIS, DEFAULT_EXTENSIONS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../src/conformance/config/defaults.ts';
+import { DEFAULT_EXTENSIONS } from '../../src/conformance/config/defaults.ts';
 import { listRepoFiles } from '../../src/conformance/scan/gitignore.ts';
 import { scanDirectory } from '../../src/conformance/scan/standalone.ts';
-import { AST_GREP_CHILD, AST_GREP_VERSION, astGrepInProcess, byLanguage, ensureAstGrep, loadAstGrep, type AstGrepRule } from './lib/ast-grep.ts';
+import { AST_GREP_CHILD, AST_GREP_VERSION, astGrepInProcess, astGrepRule, byLanguage, ensureAstGrep, loadAstGrep } from './lib/ast-grep.ts';
 import { belowGoals, LABELLED_KINDS, readLabels, score, type KindScore } from './lib/corpus-labels.ts';
 import { generateCorpus } from './lib/scan-corpus.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = join(REPO_ROOT, 'fixtures/llm-corpus');
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The scanner's detection rules, as one ast-grep rule: imports/requires of SDKs, spawn-like,
- * fetch-like and SDK-method calls, `new` of SDK clients, LLM hosts and agent CLIs in strings.
- * ast-grep cannot follow imports or values, so it matches by names: a superset of what the
- * scanner reports, and at least as many nodes examined. */
-function astGrepRule(): AstGrepRule {
-  const sdk = `^['"\`](${DEFAULT_LLM_SDKS.map((s) => (s.endsWith('/') ? `${escape(s)}[^'"\`]+` : `${escape(s)}(/[^'"\`]*)?`)).join('|')})['"\`]$`;
-  const spawnLike = '(^|\\.)(spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|execaCommand|execaCommandSync|\\$)$';
-  const fetchLike = '(^|\\.)(fetch|ofetch|request|get|post|put|patch)$|^(axios|got|ky)$';
-  const sends = '\\.(create|stream|parse|complete|generateContent|generateContentStream|sendMessage|sendMessageStream|invoke|batch|chat|generate|embed|embedQuery|embedDocuments|run|query)$|^(generateText|streamText|generateObject|streamObject|embed|embedMany)$';
-  const hosts = DEFAULT_LLM_HOSTS.map(escape).join('|');
-  const clis = DEFAULT_AGENT_CLIS.map(escape).join('|');
-  return {
-    rule: {
-      any: [
-        { kind: 'import_statement', has: { field: 'source', regex: sdk } },
-        { kind: 'call_expression', all: [{ has: { field: 'function', regex: '^(require|import)$' } }, { has: { field: 'arguments', has: { kind: 'string', regex: sdk } } }] },
-        { kind: 'call_expression', has: { field: 'function', regex: spawnLike } },
-        { kind: 'call_expression', has: { field: 'function', regex: fetchLike } },
-        { kind: 'call_expression', has: { field: 'function', regex: sends } },
-        { kind: 'new_expression', has: { field: 'constructor', regex: '^(OpenAI|AzureOpenAI|Anthropic|Groq|Mistral|GoogleGenAI|GoogleGenerativeAI|CohereClientV2|CohereClient|Ollama|Replicate|Chat[A-Z]\\w*)$' } },
-        { kind: 'string', regex: `(${hosts}|^['"](${clis})['"]$)` },
-      ],
-    },
-  };
-}
 
 interface Row {
   corpus: string;
@@ -167,7 +139,7 @@ async function main(): Promise<void> {
   if (values['quality-only']) return;
 
   const home = await ensureAstGrep();
-  const work = mkdtempSync(join(tmpdir(), 'orch-bench-scan-'));
+  const work = mkdtempSync(join(tmpdir(), 'bench-scan-'));
   try {
     const generated = join(work, 'generated');
     const corpus = generateCorpus(generated, Number(values.files));
