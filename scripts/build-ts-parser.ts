@@ -11,12 +11,13 @@
 // not, so the cut can keep too much but never too little. Public names left out are listed under
 // `__absent`: src/conformance/scan/ts.ts serves them from the full compiler, loaded on first use.
 //
-// Cutting parses 9 MB with TypeScript (seconds), so the result is cached in the .cache folder of
+// Cutting parses 9 MB with TypeScript (seconds), so the result (minified by esbuild) is cached in the .cache folder of
 // the node_modules that holds ts-morph, keyed by the bytes of typescript.js and of this script.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { transformSync } from 'esbuild';
 import type { ts as TS } from 'ts-morph';
 
 /** ts-morph's bundled compiler, the one the scanner's types and the full fallback come from. */
@@ -178,6 +179,7 @@ export function cutParser(ts: Ts, source: string): string {
   const absent = [...publicNames.keys()].filter((n) => !wanted.has(publicNames.get(n) as string));
   const parts = stmts.flatMap((s, i) => (kept.has(i) ? [body.slice(s.pos, s.end)] : []));
   return [
+    source.slice(0, start).trim(), // the licence notice
     ...parts,
     `\n${ALLOCATOR}`,
     `module.exports = { ${exported.map(([name, local]) => (name === local ? name : `${name}: ${local}`)).join(', ')} };`,
@@ -199,7 +201,8 @@ export function buildTsParser(outFile: string): { cached: boolean } {
   } catch {
     hit = false;
     const ts = createRequire(import.meta.url)(file) as Ts;
-    text = cutParser(ts, source.toString('utf8'));
+    // Minified, the file and its V8 code cache load faster (1.5 MB -> 0.9 MB of source).
+    text = transformSync(cutParser(ts, source.toString('utf8')), { loader: 'js', minify: true, legalComments: 'inline' }).code;
     try {
       mkdirSync(cacheDir, { recursive: true });
       const tmp = `${cached}.${process.pid}`;

@@ -16,7 +16,7 @@
 //
 // dist/<hash>/ts-parser.cjs is the scanner's cut of the TypeScript compiler (scripts/build-ts-parser.ts);
 // the compiled code finds it through ORCH_BUILD_DIR, the folder of the build it runs from (the
-// banner's `new URL(".", import.meta.url)`), which is undefined under tsx.
+// banner's `new URL(".", import.meta.url)`), which is undefined under tsx (src/conformance/scan/compiled.ts).
 //
 // `--if-stale` builds only when there is no current build. `--quiet` prints nothing on success.
 import { randomBytes } from 'node:crypto';

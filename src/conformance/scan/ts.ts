@@ -14,20 +14,16 @@
 // instead of 9, scripts/build-ts-parser.ts); it is loaded the same way. A name the cut left out
 // (`__absent`) loads the full compiler on first use, so nothing the types allow can be missing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type { ts as TypeScript } from 'ts-morph';
+import { compiledFile } from './compiled.ts';
 
 const fromTsMorph = createRequire(createRequire(import.meta.url).resolve('ts-morph'));
 const FULL = fromTsMorph.resolve('@ts-morph/common/dist/typescript.js');
-
-/** The build's folder in the compiled CLI (scripts/build.ts defines it); undefined under tsx. */
-declare const ORCH_BUILD_DIR: URL | undefined;
-const CUT = typeof ORCH_BUILD_DIR === 'undefined' ? undefined : fileURLToPath(new URL('ts-parser.cjs', ORCH_BUILD_DIR));
 
 interface CjsModule {
   exports: unknown;
@@ -93,8 +89,8 @@ function loadCut(file: string): typeof TypeScript {
 }
 
 function load(): typeof TypeScript {
-  if (CUT && existsSync(CUT)) return loadCut(CUT);
-  return loadFile(FULL);
+  const cut = compiledFile('ts-parser.cjs');
+  return cut ? loadCut(cut) : loadFile(FULL);
 }
 
 export const ts = load();
