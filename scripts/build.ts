@@ -14,18 +14,23 @@
 // sources have changed since. Each build lands in dist/<hash>/ and dist/current.json names it,
 // replaced atomically, so a CLI starting during a rebuild runs either the old build or the new one.
 //
+// dist/<hash>/ts-parser.cjs is the scanner's cut of the TypeScript compiler (scripts/build-ts-parser.ts);
+// the compiled code finds it through ORCH_BUILD_DIR, the folder of the build it runs from (the
+// banner's `new URL(".", import.meta.url)`), which is undefined under tsx (src/conformance/scan/compiled.ts).
+//
 // `--if-stale` builds only when there is no current build. `--quiet` prints nothing on success.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { buildState, hashContents, readCurrent, REPO_ROOT, type BuildRecord } from '../bin/build-state.js';
+import { buildTsParser } from './build-ts-parser.ts';
 
 /** The entry points, by output name: dist/<hash>/<name>.js. */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = Object.freeze({ main: 'src/cli/main.ts', program: 'src/cli/program.ts' });
 
 /** Files that shape the output without being imported: a change to them stales the build too. */
-export const BUILD_INPUTS: readonly string[] = Object.freeze(['scripts/build.ts', 'tsconfig.json', 'package-lock.json']);
+export const BUILD_INPUTS: readonly string[] = Object.freeze(['scripts/build.ts', 'scripts/build-ts-parser.ts', 'tsconfig.json', 'package-lock.json']);
 
 /** Packages compiled into the build; any other package is imported from node_modules at run time. */
 export const BUNDLED: ReadonlySet<string> = new Set(['kysely', 'zod', 'execa', 'commander', 'shell-quote', 'yaml', 'unist-util-visit', 'mdast-util-from-markdown']);
@@ -42,6 +47,9 @@ export function packageOf(specifier: string): string | null {
  * their `require` of node's modules needs a real `require` in the ES module output.
  */
 const REQUIRE_BANNER = "import { createRequire as __orchCreateRequire } from 'node:module';\nconst require = __orchCreateRequire(import.meta.url);";
+
+/** The build's own folder, as a URL, for the files it ships beside its chunks (ts-parser.cjs). */
+const BUILD_DIR_BANNER = 'const __orchBuildDir = new URL(".", import.meta.url);';
 
 const LOADERS: Readonly<Record<string, esbuild.Loader>> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json' };
 
@@ -129,13 +137,15 @@ export async function buildCli(options: { root?: string; ifStale?: boolean } = {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      banner: { js: REQUIRE_BANNER },
+      banner: { js: `${REQUIRE_BANNER}\n${BUILD_DIR_BANNER}` },
+      define: { ORCH_BUILD_DIR: '__orchBuildDir' },
       sourcemap: 'linked',
       chunkNames: 'chunk-[hash]',
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'silent',
       plugins: [capture],
     });
+    buildTsParser(join(tmp, 'ts-parser.cjs'));
     const files = [...read.keys()].sort();
     const hash = hashContents(files.map((f) => [f, read.get(f)]));
     const dir = hash.slice(0, 16);

@@ -1,8 +1,9 @@
-// Scanner benchmark (`tsx scripts/bench/scan.ts [--runs N] [--files N] [--repo DIR]...`).
+// Scanner benchmark (`tsx scripts/bench/scan.ts [--runs N] [--files N] [--registry-set] [--repo DIR]...`).
 //
 // 1. Quality: the scan of the labelled corpus (fixtures/llm-corpus) against its `// expect:`
 //    labels, recall and precision per kind; exits 1 below the goals of issue 15.
-// 2. Speed, per file set (the labelled corpus, a generated corpus, each --repo): medians of N
+// 2. Speed, per file set (the labelled corpus, a generated corpus, with --registry-set ~2,000
+//    TypeScript sources of npm packages (lib/registry-set.ts), each --repo): medians of N
 //    runs (default 5), rounds interleaved so machine load falls on every tool alike:
 //    - `cat` over the file list, and Node reading every file: the floors;
 //    - `orch scan DIR --json` in a fresh process (the bin a user runs: Node, tsx, the CLI) and
@@ -16,43 +17,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DEFAULT_AGENT_CLIS, DEFAULT_EXTENSIONS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../src/conformance/config/defaults.ts';
+import { DEFAULT_EXTENSIONS } from '../../src/conformance/config/defaults.ts';
 import { listRepoFiles } from '../../src/conformance/scan/gitignore.ts';
 import { scanDirectory } from '../../src/conformance/scan/standalone.ts';
-import { AST_GREP_CHILD, AST_GREP_VERSION, astGrepInProcess, byLanguage, ensureAstGrep, loadAstGrep, type AstGrepRule } from './lib/ast-grep.ts';
+import { AST_GREP_CHILD, AST_GREP_VERSION, astGrepInProcess, astGrepRule, byLanguage, ensureAstGrep, loadAstGrep } from './lib/ast-grep.ts';
 import { belowGoals, LABELLED_KINDS, readLabels, score, type KindScore } from './lib/corpus-labels.ts';
+import { ensureRegistrySet } from './lib/registry-set.ts';
 import { generateCorpus } from './lib/scan-corpus.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = join(REPO_ROOT, 'fixtures/llm-corpus');
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The scanner's detection rules, as one ast-grep rule: imports/requires of SDKs, spawn-like,
- * fetch-like and SDK-method calls, `new` of SDK clients, LLM hosts and agent CLIs in strings.
- * ast-grep cannot follow imports or values, so it matches by names: a superset of what the
- * scanner reports, and at least as many nodes examined. */
-function astGrepRule(): AstGrepRule {
-  const sdk = `^['"\`](${DEFAULT_LLM_SDKS.map((s) => (s.endsWith('/') ? `${escape(s)}[^'"\`]+` : `${escape(s)}(/[^'"\`]*)?`)).join('|')})['"\`]$`;
-  const spawnLike = '(^|\\.)(spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|execaCommand|execaCommandSync|\\$)$';
-  const fetchLike = '(^|\\.)(fetch|ofetch|request|get|post|put|patch)$|^(axios|got|ky)$';
-  const sends = '\\.(create|stream|parse|complete|generateContent|generateContentStream|sendMessage|sendMessageStream|invoke|batch|chat|generate|embed|embedQuery|embedDocuments|run|query)$|^(generateText|streamText|generateObject|streamObject|embed|embedMany)$';
-  const hosts = DEFAULT_LLM_HOSTS.map(escape).join('|');
-  const clis = DEFAULT_AGENT_CLIS.map(escape).join('|');
-  return {
-    rule: {
-      any: [
-        { kind: 'import_statement', has: { field: 'source', regex: sdk } },
-        { kind: 'call_expression', all: [{ has: { field: 'function', regex: '^(require|import)$' } }, { has: { field: 'arguments', has: { kind: 'string', regex: sdk } } }] },
-        { kind: 'call_expression', has: { field: 'function', regex: spawnLike } },
-        { kind: 'call_expression', has: { field: 'function', regex: fetchLike } },
-        { kind: 'call_expression', has: { field: 'function', regex: sends } },
-        { kind: 'new_expression', has: { field: 'constructor', regex: '^(OpenAI|AzureOpenAI|Anthropic|Groq|Mistral|GoogleGenAI|GoogleGenerativeAI|CohereClientV2|CohereClient|Ollama|Replicate|Chat[A-Z]\\w*)$' } },
-        { kind: 'string', regex: `(${hosts}|^['"](${clis})['"]$)` },
-      ],
-    },
-  };
-}
 
 interface Row {
   corpus: string;
@@ -157,7 +131,7 @@ function verdicts(rows: readonly Row[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, files: { type: 'string', default: '2000' }, repo: { type: 'string', multiple: true, default: [] }, 'quality-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, files: { type: 'string', default: '2000' }, repo: { type: 'string', multiple: true, default: [] }, 'registry-set': { type: 'boolean', default: false }, 'quality-only': { type: 'boolean', default: false } } });
   const runs = Math.max(5, Number(values.runs));
   const q = await quality();
   process.stdout.write(`### Quality on fixtures/llm-corpus\n\n| kind | labelled | found | true positives | recall | precision |\n|---|---:|---:|---:|---:|---:|\n${q.scores.map((s) => `| ${s.kind} | ${s.expected} | ${s.found} | ${s.truePositives} | ${s.recall.toFixed(3)} | ${s.precision.toFixed(3)} |`).join('\n')}\n\n`);
@@ -167,7 +141,7 @@ async function main(): Promise<void> {
   if (values['quality-only']) return;
 
   const home = await ensureAstGrep();
-  const work = mkdtempSync(join(tmpdir(), 'orch-bench-scan-'));
+  const work = mkdtempSync(join(tmpdir(), 'bench-scan-'));
   try {
     const generated = join(work, 'generated');
     const corpus = generateCorpus(generated, Number(values.files));
@@ -175,6 +149,10 @@ async function main(): Promise<void> {
       ...(await benchSet('fixtures/llm-corpus', CORPUS, runs, home, work)),
       ...(await benchSet(`generated (${corpus.files} files)`, generated, runs, home, work)),
     ];
+    if (values['registry-set']) {
+      const set = await ensureRegistrySet();
+      rows.push(...(await benchSet(`registry TS sources (${listRepoFiles(set, { extensions: DEFAULT_EXTENSIONS }).length} files)`, set, runs, home, work)));
+    }
     for (const repo of values.repo ?? []) rows.push(...(await benchSet(repo, resolve(repo), runs, home, work)));
     process.stdout.write(`${JSON.stringify({ node: process.version, runs, quality: q.scores.map(({ missed: _m, extra: _e, ...s }) => s), rows }, null, 2)}\n\n### Speed (medians of ${runs} interleaved rounds after one warm-up round)\n\n${table(rows)}\n\n${verdicts(rows).map((v) => `- ${v}`).join('\n')}\n`);
   } finally {

@@ -24,13 +24,13 @@ afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of what the build and the bin need (src/, bin/, scripts/build.ts, tsconfig.json, package-lock.json), sharing node_modules. */
+/** A copy of what the build and the bin need (src/, bin/, scripts/build*.ts, tsconfig.json, package-lock.json), sharing node_modules. */
 function copyOfRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'orch-build-'));
   temps.push(dir);
   for (const part of ['src', 'bin', 'tsconfig.json', 'package.json', 'package-lock.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'scripts'));
-  cpSync(join(ROOT, 'scripts/build.ts'), join(dir, 'scripts/build.ts'));
+  for (const script of ['build.ts', 'build-ts-parser.ts']) cpSync(join(ROOT, 'scripts', script), join(dir, 'scripts', script));
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'));
   return dir;
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { DEFAULT_AGENT_CLIS, DEFAULT_LLM_HOSTS, DEFAULT_LLM_SDKS } from '../../../src/conformance/config/defaults.ts';
 
 export const AST_GREP_VERSION = '0.51.2';
 
@@ -21,7 +22,7 @@ export interface AstGrepModule {
 
 /** The folder ast-grep is installed in (its node_modules holds @ast-grep/napi). */
 export function astGrepHome(): string {
-  return join(tmpdir(), `orch-bench-ast-grep-${AST_GREP_VERSION}`);
+  return join(tmpdir(), `bench-ast-grep-${AST_GREP_VERSION}`);
 }
 
 /** Install @ast-grep/napi into its own folder unless it is there already; returns the folder. */
@@ -87,4 +88,32 @@ export async function astGrepInProcess(mod: AstGrepModule, groups: Record<string
   }
   while (delivered < files) await new Promise((r) => setImmediate(r));
   return { files, matches };
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The scanner's detection rules, as one ast-grep rule: imports/requires of SDKs, spawn-like,
+ * fetch-like and SDK-method calls, `new` of SDK clients, LLM hosts and agent CLIs in strings.
+ * ast-grep cannot follow imports or values, so it matches by names: a superset of what the
+ * scanner reports, and at least as many nodes examined. */
+export function astGrepRule(): AstGrepRule {
+  const sdk = `^['"\`](${DEFAULT_LLM_SDKS.map((s) => (s.endsWith('/') ? `${escape(s)}[^'"\`]+` : `${escape(s)}(/[^'"\`]*)?`)).join('|')})['"\`]$`;
+  const spawnLike = '(^|\\.)(spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|execaCommand|execaCommandSync|\\$)$';
+  const fetchLike = '(^|\\.)(fetch|ofetch|request|get|post|put|patch)$|^(axios|got|ky)$';
+  const sends = '\\.(create|stream|parse|complete|generateContent|generateContentStream|sendMessage|sendMessageStream|invoke|batch|chat|generate|embed|embedQuery|embedDocuments|run|query)$|^(generateText|streamText|generateObject|streamObject|embed|embedMany)$';
+  const hosts = DEFAULT_LLM_HOSTS.map(escape).join('|');
+  const clis = DEFAULT_AGENT_CLIS.map(escape).join('|');
+  return {
+    rule: {
+      any: [
+        { kind: 'import_statement', has: { field: 'source', regex: sdk } },
+        { kind: 'call_expression', all: [{ has: { field: 'function', regex: '^(require|import)$' } }, { has: { field: 'arguments', has: { kind: 'string', regex: sdk } } }] },
+        { kind: 'call_expression', has: { field: 'function', regex: spawnLike } },
+        { kind: 'call_expression', has: { field: 'function', regex: fetchLike } },
+        { kind: 'call_expression', has: { field: 'function', regex: sends } },
+        { kind: 'new_expression', has: { field: 'constructor', regex: '^(OpenAI|AzureOpenAI|Anthropic|Groq|Mistral|GoogleGenAI|GoogleGenerativeAI|CohereClientV2|CohereClient|Ollama|Replicate|Chat[A-Z]\\w*)$' } },
+        { kind: 'string', regex: `(${hosts}|^['"](${clis})['"]$)` },
+      ],
+    },
+  };
 }

@@ -9,6 +9,10 @@
 // runs (Node 20 has no module.enableCompileCache). It lands in require's cache under its own
 // path, so ts-morph, when something else loads it, uses this very module. Any failure here falls
 // back to a plain require.
+//
+// The compiled CLI ships a cut of that file with the parser only (dist/<hash>/ts-parser.cjs, 1.5 MB
+// instead of 9, scripts/build-ts-parser.ts); it is loaded the same way. A name the cut left out
+// (`__absent`) loads the full compiler on first use, so nothing the types allow can be missing.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -16,9 +20,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import type { ts as TypeScript } from 'ts-morph';
+import { compiledFile } from './compiled.ts';
 
 const fromTsMorph = createRequire(createRequire(import.meta.url).resolve('ts-morph'));
-const FILE = fromTsMorph.resolve('@ts-morph/common/dist/typescript.js');
+const FULL = fromTsMorph.resolve('@ts-morph/common/dist/typescript.js');
 
 interface CjsModule {
   exports: unknown;
@@ -28,26 +33,26 @@ interface CjsModule {
 }
 const internals = Module as unknown as { _cache: Record<string, CjsModule>; _nodeModulePaths(dir: string): string[]; wrap(src: string): string; new (id: string): CjsModule };
 
-function loadWithCodeCache(): typeof TypeScript {
-  const cached = internals._cache[FILE];
+function loadWithCodeCache(file: string): typeof TypeScript {
+  const cached = internals._cache[file];
   if (cached) return cached.exports as typeof TypeScript;
-  const source = readFileSync(FILE, 'utf8');
-  const st = statSync(FILE);
-  const cacheFile = join(tmpdir(), `v8-cache-orch-${typeof process.getuid === 'function' ? process.getuid() : 0}`, `${createHash('sha1').update(`${FILE}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
+  const source = readFileSync(file, 'utf8');
+  const st = statSync(file);
+  const cacheFile = join(tmpdir(), `v8-cache-orch-${typeof process.getuid === 'function' ? process.getuid() : 0}`, `${createHash('sha1').update(`${file}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
   let data: Buffer | undefined;
   try {
     data = readFileSync(cacheFile);
   } catch {
     data = undefined;
   }
-  const script = new vm.Script(internals.wrap(source), { filename: FILE, ...(data ? { cachedData: data } : {}) });
-  const mod = new internals(FILE);
-  mod.filename = FILE;
-  mod.paths = internals._nodeModulePaths(dirname(FILE));
-  const require = createRequire(FILE);
-  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, require, mod, FILE, dirname(FILE));
+  const script = new vm.Script(internals.wrap(source), { filename: file, ...(data ? { cachedData: data } : {}) });
+  const mod = new internals(file);
+  mod.filename = file;
+  mod.paths = internals._nodeModulePaths(dirname(file));
+  const require = createRequire(file);
+  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, require, mod, file, dirname(file));
   mod.loaded = true;
-  internals._cache[FILE] = mod;
+  internals._cache[file] = mod;
   if (!data || script.cachedDataRejected) {
     // After the parse has run, so the functions it compiled are in the cache too.
     process.once('exit', () => {
@@ -64,12 +69,28 @@ function loadWithCodeCache(): typeof TypeScript {
   return mod.exports as typeof TypeScript;
 }
 
-function load(): typeof TypeScript {
+function loadFile(file: string): typeof TypeScript {
   try {
-    return loadWithCodeCache();
+    return loadWithCodeCache(file);
   } catch {
-    return fromTsMorph(FILE) as typeof TypeScript;
+    return fromTsMorph(file) as typeof TypeScript;
   }
+}
+
+/** The cut parser, with every public name it left out served by the full compiler. */
+function loadCut(file: string): typeof TypeScript {
+  const cut = loadFile(file) as typeof TypeScript & { __absent?: readonly string[] };
+  const api: Record<string, unknown> = { ...cut };
+  delete api.__absent;
+  for (const name of cut.__absent ?? []) {
+    Object.defineProperty(api, name, { get: () => (loadFile(FULL) as unknown as Record<string, unknown>)[name], enumerable: true });
+  }
+  return api as unknown as typeof TypeScript;
+}
+
+function load(): typeof TypeScript {
+  const cut = compiledFile('ts-parser.cjs');
+  return cut ? loadCut(cut) : loadFile(FULL);
 }
 
 export const ts = load();
