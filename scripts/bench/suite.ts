@@ -64,6 +64,6 @@ const seen = new Map<number, number>();
 for (const r of results) {
   const n = (seen.get(r.busyLoops) ?? 0) + 1;
   seen.set(r.busyLoops, n);
-  process.stdout.write(`| ${r.busyLoops === 0 ? 'as is' : `${r.busyLoops} busy loops`} | ${n} | ${r.seconds.toFixed(1)} s | ${r.exitCode ?? '-'} | ${r.tests} | ${r.loadBefore} |\n`);
+  process.stdout.write(`| ${r.busyLoops === 0 ? 'as is' : `${r.busyLoops} busy loops`} | ${n} | ${r.seconds.toFixed(1)} s | ${r.exitCode ?? '-'} | ${r.tests.replaceAll("|", "\\|")} | ${r.loadBefore} |\n`);
 }
 if (results.some((r) => r.exitCode !== 0)) process.exitCode = 1;
