@@ -42,6 +42,8 @@ export interface MergeAttempt {
   readonly merged: boolean;
   /** --merge on a branch the base already contained: nothing moved (merged stays false). */
   readonly upToDate?: boolean;
+  /** The merge was performed by an earlier attempt that was killed before its record (its intent was found). */
+  readonly recovered?: boolean;
   /** What the merge steps did, one line each, and planner notes. */
   readonly steps: readonly string[];
   /** The gate waited for a busy merge lock: how many re-tries and how long in all. */

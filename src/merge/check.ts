@@ -33,5 +33,5 @@ export async function checkBranchMergeable(ctx: GateContext): Promise<CheckResul
   const options = scoped.merge === undefined && ctx.task.merge_policy === 'ask' ? { ...scoped, merge: false } : scoped;
   const evaluation = await evaluateMergeGate({ store: ctx.store, config: ctx.config }, ctx.task, options);
   if (evaluation.kind === 'decided') return answer(ctx, options, evaluation.attempt);
-  return { kind: 'action', summary: evaluation.summary, apply: async () => answer(ctx, options, await evaluation.perform()), discard: evaluation.discard };
+  return { kind: 'action', summary: evaluation.summary, apply: async () => answer(ctx, options, await evaluation.perform()), discard: evaluation.discard, settle: evaluation.settle };
 }

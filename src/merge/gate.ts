@@ -2,13 +2,19 @@
 // rebases the task branch onto the base in the task worktree (detached: no branch moves), skips
 // or runs the re-test, classifies a failure and, on a pass, PLANS the ref moves; it moves no ref.
 // The apply step then runs the plan under the same lock: the base by fast-forward /
-// compare-and-swap (after a push without force when configured), and releases the lock.
+// compare-and-swap (after a push without force when configured), and releases the lock. Before
+// the first ref moves it writes the merge's intent to the store; the intent goes with the
+// attempt's record (`settle`), so a worker killed in between leaves it for the next evaluation,
+// which reads it first and records the merge it finds done (core/merge-intent.ts).
 // Every path ends in a MergeAttempt; routing it is merge-route.ts's job.
 import type { Config } from '../config/keys.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.ts';
 import { branchHead } from '../git/repo.ts';
 import type { Store } from '../store/db.ts';
+import type { Db } from '../store/tx.ts';
+import { deleteMergeIntent, findMergeIntent, writeMergeIntent } from '../store/repos/merge-intents.ts';
+import { concludeRecovery, decideIntent, planRecovery, type IntentFacts } from '../core/merge-intent.ts';
 import type { Task } from '../store/schema.ts';
 import { ensureTaskWorktree } from '../worktree/ensure.ts';
 import { applyMergePlan } from './apply-merge.ts';
@@ -51,6 +57,8 @@ export type MergeGateEvaluation =
       readonly perform: () => Promise<MergeAttempt>;
       /** Release the lock without moving anything. */
       readonly discard: () => Promise<void>;
+      /** In the transaction that records the attempt: its intent goes with the record. */
+      readonly settle: (db: Db) => Promise<void>;
     };
 
 /** A merge the evaluation planned under the lock: the plan's steps and what they conclude from. */
@@ -58,6 +66,8 @@ interface PendingMerge {
   readonly kind: 'merge';
   readonly planned: PlannedMerge;
   readonly steps: readonly MergeStep[];
+  /** Set when an earlier attempt's intent showed its merge done: only the branch may still move. */
+  readonly recovering: IntentFacts | null;
 }
 
 type Evaluated = { readonly kind: 'decided'; readonly attempt: MergeAttempt } | PendingMerge;
@@ -82,17 +92,34 @@ export async function evaluateMergeGate(deps: MergeGateDeps, task: GateTask, opt
   }
 }
 
-/** Run the merge gate for `task`, evaluation and apply at once; always resolves to an attempt. */
+/**
+ * Run the merge gate for `task`, evaluation and apply at once; always resolves to an attempt. It
+ * records nothing in the pipeline's history, so the intent is settled as soon as the refs moved.
+ */
 export async function runMergeGate(deps: MergeGateDeps, task: GateTask, options: MergeGateOptions = {}): Promise<MergeAttempt> {
   const ev = await evaluateMergeGate(deps, task, options);
-  return ev.kind === 'decided' ? ev.attempt : ev.perform();
+  if (ev.kind === 'decided') return ev.attempt;
+  const attempt = await ev.perform();
+  await ev.settle(deps.store.db);
+  return attempt;
 }
 
-/** The apply step: run the planned steps, read the base again, conclude (pure). */
-async function performMerge(task: GateTask, pending: PendingMerge): Promise<MergeAttempt> {
+/**
+ * The apply step: write the intent (when the base or the remote is to move), run the planned
+ * steps, read the base again, conclude (pure). A merge that moved no base drops its intent now;
+ * a merged one keeps it until its record is written (settle).
+ */
+async function performMerge(store: Store, task: GateTask, pending: PendingMerge): Promise<MergeAttempt> {
+  const { planned, recovering } = pending;
+  const movesBase = pending.steps.some((s) => s.role !== 'branch');
+  if (movesBase) await writeMergeIntent(store.db, { taskId: task.id, base: planned.base, baseOld: planned.baseOld, plannedSha: planned.testedHead });
   const results = await applyMergePlan(task.repo, pending.steps, `orch: merge task ${task.id} (${task.branch}) into ${task.base}`);
   const steps = results.map((r) => ({ ok: r.ok, role: r.step.role, failure: r.failure, message: r.message }));
-  return concludeMerge(pending.planned, steps, await branchHead(task.repo, task.base));
+  const baseAfter = await branchHead(task.repo, task.base);
+  if (recovering) return concludeRecovery(planned.attempt, recovering, planned.notes, steps, baseAfter);
+  const attempt = concludeMerge(planned, steps, baseAfter);
+  if (movesBase && !attempt.merged) await deleteMergeIntent(store.db, task.id, planned.testedHead);
+  return attempt;
 }
 
 async function lockedEvaluation(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions): Promise<MergeGateEvaluation> {
@@ -133,7 +160,7 @@ async function lockedEvaluation(deps: MergeGateDeps, task: GateTask, opts: Resol
       lockBroken = { ...got.broken, killed: report.killed };
     }
     const m = lockMarker(lease.holder);
-    const ev = await underLock(deps.config, task, opts, { [m.name]: m.value });
+    const ev = await underLock(deps, task, opts, { [m.name]: m.value });
     if (ev.kind === 'decided') return { kind: 'decided', attempt: { ...ev.attempt, lockWait, lockBroken } };
     // The lock now belongs to the apply step (or to discard): the base moves under it.
     handedOver = true;
@@ -147,7 +174,7 @@ async function lockedEvaluation(deps: MergeGateDeps, task: GateTask, opts: Resol
         if (settled !== null) throw new Error(`the merge of task ${task.id} was already ${settled}: a planned merge is performed at most once, and never after it was discarded`);
         settled = 'performed';
         try {
-          return { ...(await performMerge(task, ev)), lockWait, lockBroken };
+          return { ...(await performMerge(deps.store, task, ev)), lockWait, lockBroken };
         } finally {
           await release();
         }
@@ -156,6 +183,9 @@ async function lockedEvaluation(deps: MergeGateDeps, task: GateTask, opts: Resol
         if (settled !== null) return;
         settled = 'discarded';
         await release();
+      },
+      settle: async (db: Db) => {
+        await deleteMergeIntent(db, task.id, ev.planned.testedHead);
       },
     };
   } finally {
@@ -171,9 +201,14 @@ function describeStep(step: MergeStep): string {
 }
 
 /** Under the lock: rebase, re-test, plan. Decided (a failure, or mergeable without --merge) or a merge to perform. */
-async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGateOptions, marker: Readonly<Record<string, string>>): Promise<Evaluated> {
+async function underLock(deps: MergeGateDeps, task: GateTask, opts: ResolvedMergeGateOptions, marker: Readonly<Record<string, string>>): Promise<Evaluated> {
+  const { config } = deps;
   let a: MergeAttempt = emptyAttempt(opts.switches.classify);
   const end = (classification: Classification, source: FailureSource | null, reason: string, failure: string | null = null): Evaluated => ({ kind: 'decided', attempt: { ...a, classification, source, reason, failure } });
+
+  // The intent of an earlier attempt first: its merge may be done and unrecorded.
+  const recovered = await readIntent(deps, task, a);
+  if (recovered) return recovered;
 
   const { path: worktree } = await ensureTaskWorktree(config, task);
   const facts = await rebaseOntoBase({ repo: task.repo, worktree, branch: task.branch, base: task.base });
@@ -220,5 +255,29 @@ async function underLock(config: Config, task: GateTask, opts: ResolvedMergeGate
   });
   if (!plan.ok) return end('other', 'merge', plan.reason, 'not-descendant');
   const planned: PlannedMerge = { attempt: a, base: task.base, baseOld: facts.baseTip, testedHead: facts.head, tested, notes: plan.notes };
-  return { kind: 'merge', planned, steps: plan.steps };
+  return { kind: 'merge', planned, steps: plan.steps, recovering: null };
+}
+
+/**
+ * The task's intent, if any: a merge to record (the base contains its commit; only the task
+ * branch may still move), or null to evaluate as usual (no intent, or a stale one, dropped).
+ */
+async function readIntent({ store, config }: MergeGateDeps, task: GateTask, a: MergeAttempt): Promise<PendingMerge | null> {
+  const row = await findMergeIntent(store.db, task.id);
+  if (!row) return null;
+  const intent: IntentFacts = { base: row.base, baseOld: row.base_old, plannedSha: row.planned_sha };
+  const baseTip = await branchHead(task.repo, task.base);
+  const contains = baseTip === null ? null : await isAncestor(task.repo, intent.plannedSha, baseTip);
+  const decision = decideIntent(intent, task.base, contains);
+  if (decision.kind !== 'recover') {
+    await deleteMergeIntent(store.db, task.id, intent.plannedSha);
+    return null;
+  }
+  const { path: worktree } = await ensureTaskWorktree(config, task);
+  const branchOld = (await branchHead(task.repo, task.branch)) ?? intent.plannedSha;
+  const [branchBehind, [branchCheckout = null]] = await Promise.all([isAncestor(task.repo, branchOld, intent.plannedSha), checkoutsOf(task.repo, [task.branch], worktree)]);
+  const plan = planRecovery({ branch: task.branch, plannedSha: intent.plannedSha, branchOld, branchBehind, branchCheckout });
+  const attempt: MergeAttempt = { ...a, worktree, branchTip: branchOld, baseBefore: intent.baseOld, baseAfter: baseTip, testedHead: intent.plannedSha, skippedRetest: true, skipReason: 'an interrupted attempt already merged it' };
+  const planned: PlannedMerge = { attempt, base: task.base, baseOld: intent.baseOld, testedHead: intent.plannedSha, tested: 'recovered', notes: plan.notes };
+  return { kind: 'merge', planned, steps: plan.steps, recovering: intent };
 }

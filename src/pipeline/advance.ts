@@ -6,6 +6,7 @@
 import type { Config } from '../config/keys.ts';
 import { ERROR_CODES, IllegalTransitionError, OrchError, TaskStateError, VersionConflictError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
+import type { Db } from '../store/tx.ts';
 import type { GateResultInput } from '../core/check.ts';
 import { latestJobForStage } from '../store/repos/jobs.ts';
 import { getTask } from '../store/repos/tasks.ts';
@@ -75,23 +76,32 @@ export async function evaluate(deps: AdvanceDeps, taskId: number, options: Evalu
   return { task, gate: await evaluateGate(ctx, from, forward.to), waitReason: '', lastJob };
 }
 
+export interface Concluded {
+  readonly task: Task;
+  readonly decision: Decision | null;
+  readonly waitReason: string;
+  readonly lastJobId: number | null;
+  /** The performed actions' writes owed with the decision's record (applyDecision runs them in its transaction). */
+  readonly settle: ((db: Db) => Promise<void>) | null;
+}
+
 /** Conclude an evaluation: perform what its checks decided on (applyGate), then decide. Null decision = the stage's job is still pending. */
-export async function conclude(deps: AdvanceDeps, evaluation: Evaluation): Promise<{ task: Task; decision: Decision | null; waitReason: string; lastJobId: number | null }> {
+export async function conclude(deps: AdvanceDeps, evaluation: Evaluation): Promise<Concluded> {
   const { task, gate, waitReason, lastJob } = evaluation;
-  if (!gate) return { task, decision: null, waitReason, lastJobId: lastJob?.id ?? null };
-  const outcomes = await applyGate(gate);
+  if (!gate) return { task, decision: null, waitReason, lastJobId: lastJob?.id ?? null, settle: null };
+  const { outcomes, settle } = await applyGate(gate);
   const decision = decide({ taskId: task.id, from: task.stage as Stage, outcomes, lastJob, verdictReruns: deps.config.ORCH_VERDICT_RERUNS });
-  return { task, decision, waitReason: '', lastJobId: lastJob?.id ?? null };
+  return { task, decision, waitReason: '', lastJobId: lastJob?.id ?? null, settle };
 }
 
 /** Evaluate the task's gate and apply the decision; a lost race is the `conflict` outcome. */
 export async function advance(deps: AdvanceDeps, taskId: number, options: EvaluateOptions = {}): Promise<AdvanceResult> {
-  const { task, decision, waitReason, lastJobId } = await conclude(deps, await evaluate(deps, taskId, options));
+  const { task, decision, waitReason, lastJobId, settle } = await conclude(deps, await evaluate(deps, taskId, options));
   const from = task.stage as Stage;
   const base = { taskId: task.id, from, gateResults: [] as GateResultInput[], jobId: null, alertId: null };
   if (!decision) return { ...base, outcome: 'deferred', to: from, reason: waitReason };
   try {
-    const applied = await applyDecision(deps, task, decision, lastJobId);
+    const applied = await applyDecision(deps, task, decision, lastJobId, settle);
     return {
       ...base,
       outcome: decision.outcome,

@@ -7,7 +7,7 @@ import { cancelWaitingJobs, insertJob, type NewJobInput } from '../store/repos/j
 import { confirmTaskVersion, updateTaskGuarded, type TaskPatch } from '../store/repos/tasks.ts';
 import type { Task } from '../store/schema.ts';
 import { nowIso } from '../store/time.ts';
-import { writeTransaction } from '../store/tx.ts';
+import { writeTransaction, type Db } from '../store/tx.ts';
 import { archiveStageArtifact } from './artifacts.ts';
 import type { AdvanceDeps } from './advance.ts';
 import type { Decision, JobPlan } from '../core/decide.ts';
@@ -46,9 +46,11 @@ function patchFor(decision: Decision): TaskPatch {
  * Apply `decision` to `task` (as read when the decision was made). Entering a stage archives its
  * old artifact. Throws IllegalTransitionError
  * before writing anything if the edge is not in STAGE_TRANSITIONS, and VersionConflictError
- * (everything rolled back) if another writer changed the task in between.
+ * (everything rolled back) if another writer changed the task in between. `settle` (the performed
+ * actions' writes owed with their record: the merge intent's deletion) runs in the same
+ * transaction, right after the gate results.
  */
-export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Decision, jobId: number | null): Promise<Applied> {
+export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Decision, jobId: number | null, settle: ((db: Db) => Promise<void>) | null = null): Promise<Applied> {
   const edge = decision.transition ? requireTransition(task.stage, decision.transition.to) : null;
   return writeTransaction(deps.store, async (trx) => {
     const at = nowIso();
@@ -74,6 +76,7 @@ export async function applyDecision(deps: AdvanceDeps, task: Task, decision: Dec
       results: decision.records,
       at,
     });
+    if (settle) await settle(trx);
     if (edge || decision.outcome === 'blocked') await cancelWaitingJobs(trx, task.id, `task ${decision.outcome}: ${decision.reason}`);
     const job = decision.nextJob ? await insertJob(trx, jobInput(task.id, decision.nextJob, at)) : null;
     const alert = decision.alert ? await raiseAlert(trx, { taskId: task.id, ...decision.alert, at }) : null;

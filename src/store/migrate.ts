@@ -10,6 +10,7 @@ import * as m002 from './migrations/002_merge_locks.ts';
 import * as m003 from './migrations/003_one_running_job.ts';
 import * as m004 from './migrations/004_task_options.ts';
 import * as m006 from './migrations/006_shadow_runs.ts';
+import * as m007 from './migrations/007_merge_intents.ts';
 
 /** A migration of ours: Kysely's, plus the dialect it runs on. Its database is not yet `Database`: unknown. */
 export interface OrchMigration {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, OrchMigration>> = Object.freeze
   '003_one_running_job': m003,
   '004_task_options': m004,
   '006_shadow_runs': m006,
+  '007_merge_intents': m007,
 });
 
 function providerFor(dialect: StoreDialect): MigrationProvider {

@@ -106,6 +106,17 @@ export interface MergeLocksTable {
   expires_at: string;
 }
 
+/** A merge the gate's apply step is about to perform (migrations/007_merge_intents.ts), until its attempt is recorded. */
+export interface MergeIntentsTable {
+  task_id: number;
+  base: string;
+  /** The base tip the merge moves from. */
+  base_old: string;
+  /** The tested HEAD the base moves to. */
+  planned_sha: string;
+  created_at: string;
+}
+
 /** One shadow run (migrations/006_shadow_runs.ts): both verdicts of a stage, the deciding one and the shadow's. */
 export interface ShadowRunsTable {
   id: Generated<number>;
@@ -140,6 +151,7 @@ export interface Database {
   alerts: AlertsTable;
   merge_locks: MergeLocksTable;
   shadow_runs: ShadowRunsTable;
+  merge_intents: MergeIntentsTable;
 }
 
 export type Task = Selectable<TasksTable>;
@@ -153,3 +165,4 @@ export type GateResultRow = Selectable<GateResultsTable>;
 export type Alert = Selectable<AlertsTable>;
 export type MergeLockRow = Selectable<MergeLocksTable>;
 export type ShadowRun = Selectable<ShadowRunsTable>;
+export type MergeIntent = Selectable<MergeIntentsTable>;

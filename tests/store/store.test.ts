@@ -25,13 +25,13 @@ describe('store', () => {
     const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(t.store.db);
     expect(fk.rows[0]?.foreign_keys).toBe(1);
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely%' and name not like 'sqlite%' order by name`.execute(t.store.db);
-    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'merge_locks', 'shadow_runs', 'tasks', 'transitions']);
+    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'merge_intents', 'merge_locks', 'shadow_runs', 'tasks', 'transitions']);
   });
 
   it.runIf(t_backend() === 'postgres')('opens PostgreSQL with every table of SPEC §8, ids numbered by the server', async () => {
     expect(t.store.dialect).toBe('postgres');
     const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by table_name`.execute(t.store.db);
-    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'merge_locks', 'shadow_runs', 'tasks', 'transitions']);
+    expect(tables.rows.map((r) => r.name)).toEqual(['agent_runs', 'alerts', 'gate_results', 'jobs', 'merge_intents', 'merge_locks', 'shadow_runs', 'tasks', 'transitions']);
     const [a, b] = [await insertTask(t.store.db, input), await insertTask(t.store.db, { ...input, branch: 'feature/b' })];
     // Numbers, not the strings pg returns for bigint columns.
     expect([a.id, b.id]).toEqual([1, 2]);

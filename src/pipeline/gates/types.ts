@@ -5,6 +5,7 @@
 import type { CheckResult } from '../../core/check.ts';
 import type { Config } from '../../config/keys.ts';
 import type { Store } from '../../store/db.ts';
+import type { Db } from '../../store/tx.ts';
 import type { Task } from '../../store/schema.ts';
 
 export interface GateContext {
@@ -27,6 +28,11 @@ export interface GateAction {
   readonly apply: () => Promise<CheckResult>;
   /** Let go without acting (a later check did not pass): release what the evaluation holds. */
   readonly discard: () => Promise<void>;
+  /**
+   * Store writes that belong with the check's record, run in the transaction that records the
+   * gate's results (only for an action that was applied): the merge gate drops its intent there.
+   */
+  readonly settle?: (db: Db) => Promise<void>;
 }
 
 export type GateCheck = (ctx: GateContext) => Promise<CheckResult | GateAction>;
