@@ -91,8 +91,8 @@ interface Figures {
   repeatedTransitions: number;
   devCommits: number;
   merges: number;
-  /** Merges a SIGKILL cut off from their record: the next attempt found the task on main (up-to-date). */
-  unrecordedMerges: number;
+  /** Merges a SIGKILL cut off from their record, recorded by the next attempt from the merge intent. */
+  recoveredMerges: number;
   mergeCommits: number;
   locksBroken: number;
   lockWaits: number;
@@ -282,17 +282,16 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
     const gates = await store.db.selectFrom('gate_results').select(['task_id', 'detail']).where('check_id', '=', 'check_branch_mergeable').execute();
     const parsed = gates.map((g) => ({ task: g.task_id, d: g.detail ? (JSON.parse(g.detail) as Record<string, unknown>) : {} }));
     const merges = parsed.filter((g) => g.d.merged === true);
-    // A worker SIGKILLed after its merge moved the base and before the gate's result was written
-    // leaves that merge unrecorded (docs/architecture/merge-gate.md, "A kill between the merge and
-    // its record"): the commit is on main once (checked above), and the task's next gate attempt
-    // finds it there and records `up-to-date`. That and nothing else stands for a missing record.
-    let unrecorded = 0;
+    // Exactly one recorded merge per task, kills or not: a worker SIGKILLed between its merge and
+    // the record leaves the merge intent, and the next attempt records the merge from it
+    // (docs/architecture/merge-gate.md, "A kill between the merge and its record").
     for (const id of ids) {
       const n = merges.filter((g) => g.task === id).length;
       const upToDate = parsed.some((g) => g.task === id && g.d.upToDate === true);
-      if (n === 0 && upToDate && kills > 0) unrecorded += 1;
-      else if (n !== 1) failures.push(`task ${id}: ${n} recorded merge(s), not 1${upToDate ? ' (and an up-to-date attempt)' : ''}`);
+      if (n !== 1) failures.push(`task ${id}: ${n} recorded merge(s), not 1${upToDate ? ' (and an up-to-date attempt)' : ''}`);
     }
+    const intents = await store.db.selectFrom('merge_intents').select('task_id').execute();
+    if (intents.length > 0) failures.push(`merge intent(s) left for task(s) ${intents.map((i) => i.task_id).join(', ')}`);
     const jobs = await store.db.selectFrom('jobs').select(['detail', 'infra_attempts']).execute();
     const reaps = jobs.reduce((n, j) => n + ownerReaps(j.detail), 0);
     const infraRequeues = parsed.filter((g) => g.d.infraRetry !== undefined).length;
@@ -321,7 +320,7 @@ async function runEngine(engine: Engine, server: PgServer | null): Promise<Figur
       repeatedTransitions: repeated,
       devCommits,
       merges: merges.length,
-      unrecordedMerges: unrecorded,
+      recoveredMerges: merges.filter((g) => g.d.recovered === true).length,
       mergeCommits,
       locksBroken: parsed.filter((g) => g.d.lockBroken !== null && g.d.lockBroken !== undefined).length,
       lockWaits: parsed.filter((g) => g.d.lockWait !== null && g.d.lockWait !== undefined).length,
@@ -358,10 +357,10 @@ try {
   await server?.stop();
 }
 
-const header = ['engine', 'done', 'blocked', 'kills', 'worker starts', 'reaps', 'repeated transitions', 'dev commits', 'merges', 'unrecorded merges', 'locks broken', 'lock waits', 'infra re-queues', 'leftovers', 'chaos s', 'drain s', 'total s'];
+const header = ['engine', 'done', 'blocked', 'kills', 'worker starts', 'reaps', 'repeated transitions', 'dev commits', 'merges', 'recovered merges', 'locks broken', 'lock waits', 'infra re-queues', 'leftovers', 'chaos s', 'drain s', 'total s'];
 process.stdout.write(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);
 for (const f of results) {
-  const row = [f.engine, `${f.done}/${f.tasks}`, f.blocked, f.kills, f.workerStarts, f.reaps, f.repeatedTransitions, `${f.devCommits}/${f.tasks}`, `${f.merges}/${f.tasks}`, f.unrecordedMerges, f.locksBroken, f.lockWaits, f.infraRequeues, f.leftovers, f.chaosS, f.drainS, f.totalS];
+  const row = [f.engine, `${f.done}/${f.tasks}`, f.blocked, f.kills, f.workerStarts, f.reaps, f.repeatedTransitions, `${f.devCommits}/${f.tasks}`, `${f.merges}/${f.tasks}`, f.recoveredMerges, f.locksBroken, f.lockWaits, f.infraRequeues, f.leftovers, f.chaosS, f.drainS, f.totalS];
   process.stdout.write(`| ${row.join(' | ')} |\n`);
 }
 const failed = results.filter((f) => f.failures.length > 0);
