@@ -20,7 +20,8 @@ function answer(ctx: GateContext, options: MergeGateOptions, attempt: MergeAttem
   // Mergeable but not merged: the task must not reach deploy with its base unmoved. It stays on
   // deploy-staging as `mergeable` (a plain defer, no re-queue): no worker, sweep or `orch advance`
   // moves it; only `orch stage --merge` or `orch task merge` do.
-  if (options.merge === false && result.verdict === 'pass') {
+  // A merge recovered from an earlier attempt's intent was requested then and is done: it passes.
+  if (options.merge === false && result.verdict === 'pass' && !attempt.merged) {
     return { verdict: 'defer', reason: `${result.reason}; the base was not moved (merge not requested)`, detail: { ...result.detail, cause: NOT_MERGED_CAUSE } };
   }
   return result;

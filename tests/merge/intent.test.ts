@@ -2,6 +2,7 @@
 // and its record"): a merge whose record a kill cut off is recorded by the next attempt, once;
 // a stale intent is dropped; nothing changes for a branch the base already holds without one.
 // Real temp repos, a real store, the real re-test fixture.
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/pipeline/advance.ts';
 import { discardGate } from '../../src/pipeline/gates/apply.ts';
@@ -65,6 +66,22 @@ describe('merge intent', () => {
     const { detail } = await gate(e, id);
     expect(detail).toMatchObject({ merged: true, recovered: true, testedHead: tip });
     expect(await e.repo.git('rev-parse', e.repo.branch)).toBe(tip);
+    expect(await mergedRecords(e, id)).toHaveLength(1);
+    expect(await findMergeIntent(e.store.db, id)).toBeUndefined();
+  });
+
+  it('a recovered merge passes even where no merge is asked for now (a task staged without --merge): it was asked for then', async () => {
+    e = await mergeEnv();
+    const id = await stagedTask(e);
+    await sql`update tasks set merge_policy = 'ask' where id = ${id}`.execute(e.store.db);
+    const baseOld = await e.repo.git('rev-parse', 'main');
+    const tip = await e.repo.git('rev-parse', e.repo.branch);
+    await writeMergeIntent(e.store.db, { taskId: id, base: 'main', baseOld, plannedSha: tip });
+    await e.repo.git('merge', '--ff-only', '--quiet', tip);
+
+    const { result, detail } = await gate(e, id);
+    expect(result.outcome).toBe('advanced');
+    expect(detail).toMatchObject({ merged: true, recovered: true, action: 'merge' });
     expect(await mergedRecords(e, id)).toHaveLength(1);
     expect(await findMergeIntent(e.store.db, id)).toBeUndefined();
   });
