@@ -1,7 +1,9 @@
-// `orch scan [DIR] [--json | --sarif] [--baseline FILE] [--write-baseline FILE]`: the LLM
+// `orch scan [DIR] [--json | --sarif] [--baseline FILE] [--write-baseline FILE] [--cache] [--cache-location PATH]`: the LLM
 // call-site scan of any JS/TS repo, no orch config needed (docs/conformance.md).
 // Exit 0 clean (or every finding in the baseline), 1 when a finding is not in the baseline, 2 bad input.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { DEFAULT_SCAN_CACHE_FILE as DEFAULT_CACHE_FILE } from '../../conformance/config/defaults.ts';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../errors.ts';
 import { EXIT, ExitSignal } from '../exit.ts';
@@ -11,6 +13,21 @@ interface ScanFlags {
   sarif?: boolean;
   baseline?: string;
   writeBaseline?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+}
+
+/**
+ * The cache file of `--cache` / `--cache-location` (relative to the working directory, as ESLint's):
+ * an existing folder, or a path ending in a separator, gets the default file name inside it.
+ */
+function cacheFile(dir: string, flags: ScanFlags): string | undefined {
+  if (!flags.cache && flags.cacheLocation === undefined) return undefined;
+  if (flags.cacheLocation === undefined) return resolve(dir, DEFAULT_CACHE_FILE);
+  if (flags.cacheLocation.trim() === '') throw new InvalidInputError('--cache-location: empty path (give the cache file, or a folder to keep it in)');
+  const loc = resolve(flags.cacheLocation);
+  const folder = /[\\/]$/.test(flags.cacheLocation) || (existsSync(loc) && statSync(loc).isDirectory());
+  return folder ? join(loc, basename(DEFAULT_CACHE_FILE)) : loc;
 }
 
 function orchVersion(): string {
@@ -27,6 +44,8 @@ export function registerScan(program: Command): void {
     .option('--sarif', 'print SARIF 2.1.0')
     .option('--baseline <file>', 'fail only on findings whose id is not in this baseline')
     .option('--write-baseline <file>', 'write every current finding to this baseline and exit 0')
+    .option('--cache', `reuse what unchanged files gave in the last run (kept in DIR/${DEFAULT_CACHE_FILE})`)
+    .option('--cache-location <path>', 'the cache file, or a folder to keep it in (implies --cache)')
     .action(async (dir: string, flags: ScanFlags) => {
       if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
       if (flags.baseline && flags.writeBaseline) throw new InvalidInputError('--baseline and --write-baseline cannot be used together: write the baseline first, then scan against it');
@@ -38,7 +57,8 @@ export function registerScan(program: Command): void {
         import('../../conformance/scan/standalone.ts'),
         import('../../conformance/scan/render.ts'),
       ]);
-      const scan = await scanDirectory(dir);
+      const scan = await scanDirectory(dir, { cacheFile: cacheFile(dir, flags) });
+      if (scan.cache?.note) process.stderr.write(`orch scan: ${scan.cache.note}\n`);
       if (flags.writeBaseline && baselines) {
         baselines.writeBaseline(flags.writeBaseline, scan.findings);
         process.stderr.write(`orch scan: wrote ${flags.writeBaseline} (${newFindings(scan.findings, null).length} findings)\n`);

@@ -25,13 +25,15 @@ export function renderScanText(scan: DirectoryScan, failing: ReadonlySet<ScanFin
   const lines = scan.findings.map((f) => `${f.file}:${f.line}:${f.column}  ${describe(f)}${baselined && !failing.has(f) && f.kind !== 'transport-call' ? '  [baseline]' : ''}`);
   for (const p of scan.problems) lines.push(`${p.file}:${p.line}:${p.column}  ${p.ruleId}  ${p.message}`);
   const n = failing.size;
-  const summary = `orch scan: ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'}${baselined ? `, ${n} not in the baseline` : ''} (${scan.files} files, ${scan.parsed} parsed, ${scan.ms} ms)`;
+  // With --cache, the files past the prefilter are those parsed and those the cache answered for.
+  const parsed = scan.cache ? `${scan.parsed - scan.cache.hits} parsed, ${scan.cache.hits} from the cache` : `${scan.parsed} parsed`;
+  const summary = `orch scan: ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'}${baselined ? `, ${n} not in the baseline` : ''} (${scan.files} files, ${parsed}, ${scan.ms} ms)`;
   return `${[...lines, summary].join('\n')}\n`;
 }
 
 export function renderScanJson(scan: DirectoryScan): string {
   const { findings, files, parsed, ms } = scan;
-  return `${JSON.stringify({ findings, files, parsed, ms, problems: scan.problems }, null, 2)}\n`;
+  return `${JSON.stringify({ findings, files, parsed, ms, problems: scan.problems, ...(scan.cache ? { cache: scan.cache } : {}) }, null, 2)}\n`;
 }
 
 export function toScanSarif(scan: DirectoryScan, failing: ReadonlySet<ScanFinding>, baselined: boolean, version: string): Log {

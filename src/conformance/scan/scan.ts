@@ -8,6 +8,7 @@ import { ts as tsApi } from './ts.ts';
 import type { Target } from './callee.ts';
 import type { ResolvedHarnessConfig } from '../config/load.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { plain, type ScanCache } from './cache.ts';
 import { analyzeFiles, type AnalyzeJob, type AnalyzeOutput, type FileFinding } from './analyze-files.ts';
 import type { FindingKind } from './analyze.ts';
 import { listRepoFiles } from './gitignore.ts';
@@ -35,7 +36,23 @@ export interface ScanOptions {
   readonly prefilter?: boolean;
   /** The files to scan (relative paths), when the caller listed them (`orch scan` honours .gitignore). */
   readonly files?: readonly string[];
+  /** Reuse what unchanged files gave in an earlier run (`orch scan --cache`); the caller saves it. */
+  readonly cache?: ScanCache;
 }
+
+/** What a scan's cache is bound to besides the scanner's build: a change here empties it. */
+export function cacheSettings(config: ResolvedHarnessConfig): unknown {
+  return { root: config.root, extensions: config.extensions, transport: config.transport, llm: config.llm };
+}
+
+const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+const isDecls = (x: unknown): boolean =>
+  Array.isArray(x) && x.every((d) => typeof d === 'object' && d !== null && typeof d.file === 'string' && typeof d.name === 'string' && Number.isInteger(d.line));
+const isExportFroms = (x: unknown): boolean =>
+  Array.isArray(x) && x.every((e) => Array.isArray(e) && typeof e[0] === 'string' && (e[1] === null || (Array.isArray(e[1]) && e[1].every((p: unknown) => Array.isArray(p) && isStrings(p) && p.length === 2))));
+
+/** `export ... from 'm'` of a file: the module, and [imported, exported] names (null for `export *`). */
+type ExportFrom = readonly [string, ReadonlyArray<readonly [string, string]> | null];
 
 export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {}): ScanResult {
   const root = config.root;
@@ -52,6 +69,14 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
     if (!sf) trees.set(f, (sf = parseFile(f, text(f), withJsDoc)));
     return sf;
   };
+  const cache = options.cache;
+  /** Files a step before the analysis looked into: they are analysed whatever their tokens. */
+  const looked = new Set<string>();
+  /** A step of one file that depends on its bytes alone: from the cache when it has it. */
+  const pure = <T>(f: string, step: string, check: (x: unknown) => boolean, compute: () => T): T => {
+    looked.add(f);
+    return cache ? cache.get(f, text(f), step, plain<T>(check), () => '\u0000', compute) : compute();
+  };
   const aliases = readPathAliases(root);
   const resolve = createModuleResolver(config.extensions, aliases);
   const abs = (f: string) => join(root, f);
@@ -59,9 +84,9 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
   // 1. The transport: tagged functions, or the one the config names.
   const named = config.transport.symbol;
   const tag = `@${config.transport.tag}`;
-  const decls = named
-    ? texts.has(named.file) ? findTransportDecls(tree(named.file, true), named.file, config.transport.tag, named.name) : []
-    : files.filter((f) => text(f).includes(tag)).flatMap((f) => findTransportDecls(tree(f, true), f, config.transport.tag));
+  const declsOf = (f: string, only?: string) =>
+    pure(f, `transport-decls/${config.transport.tag}/${only ?? ''}`, isDecls, () => findTransportDecls(tree(f, true), f, config.transport.tag, only));
+  const decls = named ? (texts.has(named.file) ? declsOf(named.file, named.name) : []) : files.filter((f) => text(f).includes(tag)).flatMap((f) => declsOf(f));
   for (const extra of decls.slice(1)) {
     const first = decls[0] as TransportDecl;
     problems.push(diagnostic(extra.file, extra.line, 1, 'transport-multiple', `${extra.name} is marked as the LLM transport, but ${first.file}#${first.name} already is: there is one transport`));
@@ -70,15 +95,28 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
 
   // 2. Every module that exports it, and under which names, to a fixpoint.
   const exporters = new Map<string, Set<string>>();
-  if (transport) exporters.set(abs(transport.file), ownExports(tree(transport.file), transport.name));
+  if (transport) exporters.set(abs(transport.file), new Set(pure(transport.file, `own-exports/${transport.name}`, isStrings, () => [...ownExports(tree(transport.file), transport.name)])));
   for (let changed = transport !== null; changed; ) {
     changed = false;
     const tokens = transportTokens(exporters);
     for (const f of files) {
       if (f === transport?.file || !mayMatter(text(f), tokens)) continue;
+      looked.add(f);
+      const lookup = (spec: string) => {
+        const target = resolve(abs(f), spec);
+        return target === null ? undefined : exporters.get(target);
+      };
+      const answer = (spec: string) => JSON.stringify(lookup(spec) ? [...(lookup(spec) as Set<string>)].sort() : null);
+      const names = cache
+        ? cache.get(f, text(f), 're-exports', plain<string[]>(isStrings), answer, (asked) =>
+            [...reExports(tree(f), (spec) => {
+              asked.ask(spec, answer(spec));
+              return lookup(spec);
+            })])
+        : reExports(tree(f), lookup);
       const known = exporters.get(abs(f)) ?? new Set<string>();
       const before = known.size;
-      for (const n of reExports(tree(f), abs(f), exporters, resolve)) known.add(n);
+      for (const n of names) known.add(n);
       if (known.size > before) {
         exporters.set(abs(f), known);
         changed = true;
@@ -88,7 +126,7 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
 
   // 3. Every file that may matter, analysed on its syntax tree.
   const tokens = prefilterTokens({ ...config.llm, transportTokens: transportTokens(exporters), transportTag: config.transport.tag });
-  const selected = options.prefilter === false ? files : files.filter((f) => trees.has(f) || mayMatter(text(f), tokens));
+  const selected = options.prefilter === false ? files : files.filter((f) => looked.has(f) || mayMatter(text(f), tokens));
   const job: AnalyzeJob = {
     root,
     files: selected,
@@ -100,16 +138,17 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
     collectExports: true,
   };
   const source = { text, tree: (f: string) => trees.get(f) };
-  let output: AnalyzeOutput = analyzeFiles(job, source);
+  let output: AnalyzeOutput = analyzeFiles(job, source, cache);
   let parsed = new Set(selected);
 
   // 4. Files that import an SDK client another module makes (`import { openai } from '@/lib/ai'`):
   //    analysed again knowing what those modules export.
   if (output.handles.size > 0) {
-    propagateReExports(files, text, tree, abs, resolve, output.handles);
+    const exportFroms = (f: string): readonly ExportFrom[] => pure(f, 'export-from', isExportFroms, () => exportFromsOf(tree(f)));
+    propagateReExports(files, text, exportFroms, abs, resolve, output.handles);
     const tokens = handleTokens(output.handles);
     const again = files.filter((f) => mayMatter(text(f), tokens));
-    const second = analyzeFiles({ ...job, files: again, handles: output.handles, collectExports: false }, source);
+    const second = analyzeFiles({ ...job, files: again, handles: output.handles, collectExports: false }, source, cache);
     const redone = new Set(again);
     output = {
       findings: [...output.findings.filter((f) => !redone.has(f.file)), ...second.findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column)),
@@ -121,11 +160,23 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
   return { filesScanned: files.length, filesParsed: parsed.size, transport, findings: withKeys(output.findings), problems: [...problems, ...output.problems] };
 }
 
+/** The value `export ... from` declarations of a file (type-only ones carry no client). */
+function exportFromsOf(sf: ts.SourceFile): ExportFrom[] {
+  const out: ExportFrom[] = [];
+  for (const stmt of sf.statements) {
+    if (!tsApi.isExportDeclaration(stmt) || stmt.isTypeOnly || !stmt.moduleSpecifier || !tsApi.isStringLiteral(stmt.moduleSpecifier)) continue;
+    const clause = stmt.exportClause;
+    if (!clause) out.push([stmt.moduleSpecifier.text, null]);
+    else if (tsApi.isNamedExports(clause)) out.push([stmt.moduleSpecifier.text, clause.elements.map((el) => [(el.propertyName ?? el.name).text, el.name.text] as const)]);
+  }
+  return out;
+}
+
 /** Barrels: `export { openai } from './openai'` and `export * from './x'` pass handles on, to a fixpoint. */
 function propagateReExports(
   files: readonly string[],
   text: (f: string) => string,
-  tree: (f: string) => ts.SourceFile,
+  exportFroms: (f: string) => readonly ExportFrom[],
   abs: (f: string) => string,
   resolve: (from: string, spec: string) => string | null,
   handles: Map<string, Map<string, Target[]>>,
@@ -137,18 +188,16 @@ function propagateReExports(
       if (!/\bexport\b[^;]*\bfrom\b/.test(text(f)) || !mayMatter(text(f), tokens)) continue;
       const mine = handles.get(abs(f)) ?? new Map<string, Target[]>();
       const before = mine.size;
-      for (const stmt of tree(f).statements) {
-        if (!tsApi.isExportDeclaration(stmt) || stmt.isTypeOnly || !stmt.moduleSpecifier || !tsApi.isStringLiteral(stmt.moduleSpecifier)) continue;
-        const target = resolve(abs(f), stmt.moduleSpecifier.text);
+      for (const [spec, names] of exportFroms(f)) {
+        const target = resolve(abs(f), spec);
         const theirs = target === null ? undefined : handles.get(target);
         if (!theirs) continue;
-        const clause = stmt.exportClause;
-        if (!clause) {
+        if (names === null) {
           for (const [n, t] of theirs) if (n !== 'default' && !mine.has(n)) mine.set(n, t);
-        } else if (tsApi.isNamedExports(clause)) {
-          for (const el of clause.elements) {
-            const t = theirs.get((el.propertyName ?? el.name).text);
-            if (t && !mine.has(el.name.text)) mine.set(el.name.text, t);
+        } else {
+          for (const [imported, exported] of names) {
+            const t = theirs.get(imported);
+            if (t && !mine.has(exported)) mine.set(exported, t);
           }
         }
       }

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { FindingKind } from './analyze.ts';
 import { listRepoFiles } from './gitignore.ts';
-import { scanRepo, type Finding } from './scan.ts';
+import { ScanCache } from './cache.ts';
+import { cacheSettings, scanRepo, type Finding } from './scan.ts';
 
 export interface ScanFinding {
   readonly file: string;
@@ -33,6 +34,20 @@ export interface DirectoryScan {
   readonly ms: number;
   /** Whether the repo's orch.conformance.json configured the scan. */
   readonly configured: boolean;
+  /** With a cache: its file, the files read from it and those parsed, and a note when it could not be used or written. */
+  readonly cache?: ScanCacheReport;
+}
+
+export interface ScanCacheReport {
+  readonly file: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly note: string | null;
+}
+
+export interface ScanDirectoryOptions {
+  /** The cache file (`orch scan --cache`); no cache when undefined. */
+  readonly cacheFile?: string;
 }
 
 /** The defaults of the harness config with every folder as a source (no validation to load). */
@@ -70,13 +85,25 @@ export function toScanFinding(f: Finding): ScanFinding {
   return { file: f.file, line: f.line, column: f.column, kind: f.kind, sdk: f.sdk, callee: f.callee, id: f.key };
 }
 
-export async function scanDirectory(dir: string): Promise<DirectoryScan> {
+export async function scanDirectory(dir: string, options: ScanDirectoryOptions = {}): Promise<DirectoryScan> {
   const started = performance.now();
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InvalidInputError(`${dir}: not a directory (orch scan takes the folder of a JS/TS repo)`);
   const { config, configured } = await scanConfig(root);
   const files = listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
-  const result = scanRepo(config, { files });
+  const cache = options.cacheFile === undefined ? undefined : ScanCache.open(options.cacheFile, cacheSettings(config));
+  const result = scanRepo(config, { files, ...(cache ? { cache } : {}) });
+  let report: ScanCacheReport | undefined;
+  if (cache) {
+    let note = cache.discarded === null ? null : `the cache was not used: ${cache.discarded}`;
+    try {
+      cache.save();
+    } catch (err) {
+      // The scan's result stands; only the next run's speed-up is lost.
+      note = `the cache could not be written to ${cache.file}: ${(err as Error).message}`;
+    }
+    report = { file: cache.file, ...cache.stats(), note };
+  }
   return {
     root,
     findings: result.findings.map(toScanFinding),
@@ -85,5 +112,6 @@ export async function scanDirectory(dir: string): Promise<DirectoryScan> {
     parsed: result.filesParsed,
     ms: Math.round(performance.now() - started),
     configured,
+    ...(report ? { cache: report } : {}),
   };
 }

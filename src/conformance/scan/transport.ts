@@ -58,20 +58,24 @@ export function ownExports(sf: TS.SourceFile, name: string): Set<string> {
   return names;
 }
 
-export type Resolve = (fromAbs: string, specifier: string) => string | null;
+/**
+ * What a module specifier of this file names: the names the module it resolves to exports the
+ * transport under, or undefined when it is none of those (or not a file of the repo).
+ */
+export type TransportLookup = (specifier: string) => ReadonlySet<string> | undefined;
 
 /**
  * Names a module re-exports the transport under, given what the modules it imports export
- * (`exporters`: absolute path -> names, dotted for namespaces: `llm.spawnAgent`).
+ * (`lookup`: names, dotted for namespaces: `llm.spawnAgent`). Other files are reached only
+ * through `lookup`, so the scan's cache can record what was asked (cache.ts).
  */
-export function reExports(sf: TS.SourceFile, abs: string, exporters: ReadonlyMap<string, ReadonlySet<string>>, resolve: Resolve): Set<string> {
+export function reExports(sf: TS.SourceFile, lookup: TransportLookup): Set<string> {
   const names = new Set<string>();
-  const from = (spec: TS.Expression | undefined) => (spec && ts.isStringLiteral(spec) ? resolve(abs, spec.text) : null);
   const table = buildImportTable(sf);
   for (const stmt of sf.statements) {
     if (!ts.isExportDeclaration(stmt) || stmt.isTypeOnly) continue;
-    const target = from(stmt.moduleSpecifier);
-    const theirs = target === null ? undefined : exporters.get(target);
+    const spec = stmt.moduleSpecifier;
+    const theirs = spec && ts.isStringLiteral(spec) ? lookup(spec.text) : undefined;
     const clause = stmt.exportClause;
     if (theirs) {
       if (!clause) {
@@ -85,8 +89,7 @@ export function reExports(sf: TS.SourceFile, abs: string, exporters: ReadonlyMap
       // `import { spawnAgent } from './x.ts'; export { spawnAgent as run };`
       for (const el of clause.elements) {
         const b = table.bindings.get((el.propertyName ?? el.name).text);
-        const src = b ? resolve(abs, b.module) : null;
-        const srcNames = src === null ? undefined : exporters.get(src);
+        const srcNames = b ? lookup(b.module) : undefined;
         if (!b || !srcNames) continue;
         if (b.imported === '*') for (const n of srcNames) names.add(`${el.name.text}.${n}`);
         else if (srcNames.has(b.imported)) names.add(el.name.text);

@@ -1,0 +1,178 @@
+// `orch scan --cache`: unchanged files come from the cache, and nothing the cache holds outlives
+// what it was made from: the file's bytes, the answers other files gave it, the scan's settings.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScanCache } from '../../src/conformance/scan/cache.ts';
+import { scanDirectory, type DirectoryScan } from '../../src/conformance/scan/standalone.ts';
+import { REPO_ROOT, orch, tempRepo, type TempRepo } from './helpers.ts';
+
+const CORPUS = join(REPO_ROOT, 'fixtures/llm-corpus');
+const CORPUS_PARTS = ['src', 'generated', '.gitignore', 'tsconfig.json', 'package.json'];
+const repos: TempRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.remove();
+});
+const fresh = (parts: readonly string[] = CORPUS_PARTS, from = CORPUS) => {
+  const r = tempRepo(from, parts);
+  repos.push(r);
+  return r;
+};
+/** An app of two modules: lib/ai.ts makes what app/route.ts calls. */
+const app = (lib: string) => {
+  const r = fresh([]);
+  r.write('package.json', '{ "name": "app", "private": true }\n');
+  r.write('src/lib/ai.ts', lib);
+  r.write('src/app/route.ts', "import { client } from '../lib/ai';\nexport async function POST(q: string) {\n  return client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: q }] });\n}\n");
+  return r;
+};
+const sdkCalls = (s: DirectoryScan) => s.findings.filter((f) => f.kind === 'sdk-call').map((f) => `${f.file}:${f.line}`);
+const strip = (s: DirectoryScan) => ({ findings: s.findings, problems: s.problems, files: s.files, parsed: s.parsed });
+
+describe('orch scan --cache', () => {
+  it('answers from the cache on the second run with exactly the findings of a scan without it', async () => {
+    const r = fresh();
+    const cacheFile = join(r.root, '.cache/scan.json');
+    const plain = await scanDirectory(r.root);
+    const first = await scanDirectory(r.root, { cacheFile });
+    expect(first.cache).toMatchObject({ file: cacheFile, hits: 0, misses: plain.parsed, note: null });
+    const second = await scanDirectory(r.root, { cacheFile });
+    expect(second.cache).toMatchObject({ hits: plain.parsed, misses: 0, note: null });
+    expect(strip(first)).toEqual(strip(plain));
+    expect(strip(second)).toEqual(strip(plain));
+    expect(plain.findings.length).toBe(94);
+  });
+
+  it('parses again only the files whose bytes changed, and drops deleted ones', async () => {
+    const r = fresh();
+    const cacheFile = join(r.root, '.cache/scan.json');
+    await scanDirectory(r.root, { cacheFile });
+    r.edit('src/services/providers.ts', 'const mistral = new Mistral', '// moved down\n\nconst mistral = new Mistral');
+    r.write('src/app/api/new/route.ts', "import OpenAI from 'openai';\nexport const GET = () => new OpenAI().responses.create({ model: 'gpt-4o', input: 'x' });\n");
+    const again = await scanDirectory(r.root, { cacheFile });
+    expect(again.cache).toMatchObject({ misses: 2, hits: again.parsed - 2 });
+    expect(strip(again)).toEqual(strip(await scanDirectory(r.root)));
+    expect(sdkCalls(again)).toContain('src/app/api/new/route.ts:2');
+    r.write('src/app/api/new/route.ts', 'export const GET = () => 1;\n');
+    await scanDirectory(r.root, { cacheFile });
+    const stored = JSON.parse(readFileSync(cacheFile, 'utf8')) as { files: Record<string, unknown> };
+    expect(Object.keys(stored.files)).not.toContain('src/app/api/new/route.ts');
+    expect(Object.keys(stored.files)).toContain('src/services/providers.ts');
+  });
+
+  it('analyses an unchanged file again when what a module it imports exports changes (no false green)', async () => {
+    const client = "import OpenAI from 'openai';\nexport const client = new OpenAI();\n";
+    const r = app(client);
+    const cacheFile = join(r.root, 'scan-cache.json');
+    expect(sdkCalls(await scanDirectory(r.root, { cacheFile }))).toEqual(['src/app/route.ts:3']);
+    // The module still makes a client, under another name: route.ts (unchanged) calls something else now.
+    r.write('src/lib/ai.ts', "import OpenAI from 'openai';\nexport const admin = new OpenAI();\nexport const client = { chat: { completions: { create: async (x: unknown) => x } } };\n");
+    const fake = await scanDirectory(r.root, { cacheFile });
+    expect(sdkCalls(fake)).toEqual([]);
+    expect(fake.cache).toMatchObject({ hits: 0, misses: 2 });
+    // And back: the cached "no call" of route.ts must not hide the call once `client` is a client again.
+    r.write('src/lib/ai.ts', client);
+    const back = await scanDirectory(r.root, { cacheFile });
+    expect(sdkCalls(back)).toEqual(['src/app/route.ts:3']);
+    expect(strip(back)).toEqual(strip(await scanDirectory(r.root)));
+  });
+
+  it('follows the transport through an unchanged caller when a barrel stops or starts re-exporting it', async () => {
+    const r = fresh([]);
+    r.write('src/llm/transport.ts', "import { execa } from 'execa';\n/** @llmTransport */\nexport async function send(role: string) {\n  return execa('claude', ['-p', role]);\n}\n");
+    r.write('src/llm/index.ts', "export { send } from './transport';\n");
+    r.write('src/jobs/review.ts', "import { send } from '../llm';\nexport const review = () => send('reviewer');\n");
+    const cacheFile = join(r.root, 'scan-cache.json');
+    const calls = (s: DirectoryScan) => s.findings.filter((f) => f.kind === 'transport-call').map((f) => f.file);
+    expect(calls(await scanDirectory(r.root, { cacheFile }))).toEqual(['src/jobs/review.ts']);
+    r.write('src/llm/index.ts', 'export const nothing = 1;\n');
+    expect(calls(await scanDirectory(r.root, { cacheFile }))).toEqual([]);
+    r.write('src/llm/index.ts', "export { send } from './transport';\n");
+    const back = await scanDirectory(r.root, { cacheFile });
+    expect(calls(back)).toEqual(['src/jobs/review.ts']);
+    expect(strip(back)).toEqual(strip(await scanDirectory(r.root)));
+  });
+
+  it('starts empty when the settings, the version or the bytes of the cache file do not fit, and says why', async () => {
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    const cacheFile = join(r.root, 'scan-cache.json');
+    await scanDirectory(r.root, { cacheFile });
+    // Other settings: the repo's harness config lists other SDKs.
+    r.write('orch.conformance.json', JSON.stringify({ sources: ['src'], llm: { sdks: ['@anthropic-ai/sdk'] } }));
+    const other = await scanDirectory(r.root, { cacheFile });
+    expect(other.cache).toMatchObject({ hits: 0, note: 'the cache was not used: written by another build of the scanner or with other settings' });
+    expect(sdkCalls(other)).toEqual([]);
+    rmSync(join(r.root, 'orch.conformance.json'));
+    writeFileSync(cacheFile, '{"version": 1, "key": "x", "files": {');
+    const broken = await scanDirectory(r.root, { cacheFile });
+    expect(broken.cache).toMatchObject({ hits: 0, misses: 2, note: 'the cache was not used: not valid JSON' });
+    expect(sdkCalls(broken)).toEqual(['src/app/route.ts:3']);
+    expect(JSON.parse(readFileSync(cacheFile, 'utf8')).version).toBe(1);
+    writeFileSync(cacheFile, JSON.stringify({ version: 99, files: {} }));
+    expect((await scanDirectory(r.root, { cacheFile })).cache?.note).toBe('the cache was not used: written by another version of orch');
+    expect((await scanDirectory(r.root, { cacheFile })).cache).toMatchObject({ hits: 2, misses: 0, note: null });
+  });
+
+  it('treats an entry it cannot read back as a miss, never as a result', async () => {
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    const cacheFile = join(r.root, 'scan-cache.json');
+    const before = await scanDirectory(r.root, { cacheFile });
+    const stored = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    for (const entry of Object.values(stored.files) as Array<{ steps: Record<string, { value: { findings?: unknown[]; exports?: unknown[] } }> }>) {
+      for (const step of Object.values(entry.steps)) {
+        if (step.value.findings) step.value.findings = [{ kind: 'sdk-call', line: 'one' }];
+        if (step.value.exports) step.value.exports = [['client', [{ kind: 'instance', module: 'openai', rules: 'no-such-rules', handle: 'client', path: [] }]]];
+      }
+    }
+    writeFileSync(cacheFile, JSON.stringify(stored));
+    const after = await scanDirectory(r.root, { cacheFile });
+    expect(after.cache).toMatchObject({ hits: 0, misses: 2 });
+    expect(strip(after)).toEqual(strip(before));
+  });
+
+  it('keeps the result when the cache cannot be written, and says so', async () => {
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    r.write('blocker', 'a file where the cache folder should be\n');
+    const s = await scanDirectory(r.root, { cacheFile: join(r.root, 'blocker/scan-cache.json') });
+    expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
+    expect(s.cache?.note).toMatch(/^the cache could not be written to .*blocker\/scan-cache\.json: E(EXIST|NOTDIR)\b/);
+  });
+
+  it('is bound to the build of the scanner that wrote it', () => {
+    const r = fresh([]);
+    const file = join(r.root, 'c.json');
+    const a = ScanCache.open(file, { s: 1 });
+    a.get('x.ts', 'text', 'step', { encode: (v: number) => v, decode: (d) => (typeof d === 'number' ? d : undefined) }, () => '', () => 1);
+    a.save();
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...stored, key: `${stored.key}0` }));
+    expect(ScanCache.open(file, { s: 1 }).discarded).toBe('written by another build of the scanner or with other settings');
+    writeFileSync(file, JSON.stringify(stored));
+    expect(ScanCache.open(file, { s: 1 }).discarded).toBeNull();
+  });
+});
+
+describe('orch scan --cache on the command line', () => {
+  it('keeps the cache under the scanned repo by default, or where --cache-location says', async () => {
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    // tempRepo links node_modules to the checkout's: give the app a folder of its own.
+    r.write('.gitignore', 'node_modules\n');
+    const linked = join(r.root, 'node_modules');
+    rmSync(linked, { force: true });
+    mkdirSync(linked);
+    const first = await orch(['scan', r.root, '--cache']);
+    expect([first.code, first.out.split('\n').at(-2)]).toEqual([1, expect.stringMatching(/^orch scan: 2 findings \(2 files, 2 parsed, 0 from the cache, \d+ ms\)$/)]);
+    expect(existsSync(join(r.root, 'node_modules/.cache/orch/scan-cache.json'))).toBe(true);
+    const second = await orch(['scan', r.root, '--cache', '--json']);
+    expect(JSON.parse(second.out).cache).toEqual({ file: join(r.root, 'node_modules/.cache/orch/scan-cache.json'), hits: 2, misses: 0, note: null });
+    const folder = join(r.root, 'caches');
+    mkdirSync(folder);
+    const located = await orch(['scan', r.root, '--cache-location', folder, '--json']);
+    expect(JSON.parse(located.out).cache.file).toBe(join(folder, 'scan-cache.json'));
+    const empty = await orch(['scan', r.root, '--cache-location', ' ']);
+    expect([empty.code, empty.err]).toEqual([2, 'orch: --cache-location: empty path (give the cache file, or a folder to keep it in)\n']);
+    const unwritable = await orch(['scan', r.root, '--cache-location', join(r.root, 'src/lib/ai.ts/x.json')]);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).toMatch(/^orch scan: the cache could not be written to .*ai\.ts\/x\.json: E(EXIST|NOTDIR)\b/);
+  });
+});
