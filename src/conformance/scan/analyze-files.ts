@@ -59,6 +59,8 @@ export function analyzeFiles(
 ): AnalyzeOutput {
   const resolve = createModuleResolver(job.extensions, job.aliases ?? []);
   const exporters = new Map(job.exporters.map(([abs, names]) => [abs, new Set(names)]));
+  const exportedNames = new Set(job.exporters.flatMap(([, names]) => names));
+  const handleNames = new Set([...(job.handles?.values() ?? [])].flatMap((m) => [...m.keys()]));
   const sdkCache = new Map<string, boolean>();
   const isSdk = (m: string) => {
     let hit = sdkCache.get(m);
@@ -73,14 +75,16 @@ export function analyzeFiles(
     const abs = join(job.root, f);
     const localTransport = job.transport?.file === f ? job.transport.name : null;
     // The only ways the analysis of one file reaches other files: each answer is recorded with --cache.
+    // A name no module exports needs no module resolution (file-system lookups): the answer is no.
     const isTransport = (module: string, path: readonly string[]) => {
+      const key = (path[0] === '*' ? path.slice(1) : path).join('.');
+      if (!exportedNames.has(key)) return false;
       const target = resolve(abs, module);
       const names = target === null ? undefined : exporters.get(target);
-      const key = (path[0] === '*' ? path.slice(1) : path).join('.');
       return names !== undefined && names.has(key);
     };
     const imported = (module: string, name: string): readonly Target[] => {
-      if (!job.handles) return [];
+      if (!job.handles || !handleNames.has(name)) return [];
       const target = resolve(abs, module);
       return (target === null ? undefined : job.handles.get(target)?.get(name)) ?? [];
     };
