@@ -1,8 +1,10 @@
-// `orch scan --cache`: unchanged files come from the cache, and nothing the cache holds outlives
+// The cache of `orch scan`: unchanged files come from the cache, and nothing the cache holds outlives
 // what it was made from: the file's bytes, the answers other files gave it, the scan's settings.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { privateTempDir } from '../../src/conformance/private-cache.ts';
 import { ScanCache } from '../../src/conformance/scan/cache.ts';
 import { scanDirectory, type DirectoryScan } from '../../src/conformance/scan/standalone.ts';
 import { REPO_ROOT, orch, tempRepo, type TempRepo } from './helpers.ts';
@@ -29,14 +31,14 @@ const app = (lib: string) => {
 const sdkCalls = (s: DirectoryScan) => s.findings.filter((f) => f.kind === 'sdk-call').map((f) => `${f.file}:${f.line}`);
 const strip = (s: DirectoryScan) => ({ findings: s.findings, problems: s.problems, files: s.files, parsed: s.parsed });
 
-describe('orch scan --cache', () => {
+describe('the scan cache', () => {
   it('answers from the cache on the second run with exactly the findings of a scan without it', async () => {
     const r = fresh();
     const cacheFile = join(r.root, '.cache/scan.json');
     const plain = await scanDirectory(r.root);
-    const first = await scanDirectory(r.root, { cacheFile });
+    const first = await scanDirectory(r.root, { cache: cacheFile });
     expect(first.cache).toMatchObject({ file: cacheFile, hits: 0, misses: plain.parsed, note: null });
-    const second = await scanDirectory(r.root, { cacheFile });
+    const second = await scanDirectory(r.root, { cache: cacheFile });
     expect(second.cache).toMatchObject({ hits: plain.parsed, misses: 0, note: null });
     expect(strip(first)).toEqual(strip(plain));
     expect(strip(second)).toEqual(strip(plain));
@@ -46,15 +48,15 @@ describe('orch scan --cache', () => {
   it('parses again only the files whose bytes changed, and drops deleted ones', async () => {
     const r = fresh();
     const cacheFile = join(r.root, '.cache/scan.json');
-    await scanDirectory(r.root, { cacheFile });
+    await scanDirectory(r.root, { cache: cacheFile });
     r.edit('src/services/providers.ts', 'const mistral = new Mistral', '// moved down\n\nconst mistral = new Mistral');
     r.write('src/app/api/new/route.ts', "import OpenAI from 'openai';\nexport const GET = () => new OpenAI().responses.create({ model: 'gpt-4o', input: 'x' });\n");
-    const again = await scanDirectory(r.root, { cacheFile });
+    const again = await scanDirectory(r.root, { cache: cacheFile });
     expect(again.cache).toMatchObject({ misses: 2, hits: again.parsed - 2 });
     expect(strip(again)).toEqual(strip(await scanDirectory(r.root)));
     expect(sdkCalls(again)).toContain('src/app/api/new/route.ts:2');
     r.write('src/app/api/new/route.ts', 'export const GET = () => 1;\n');
-    await scanDirectory(r.root, { cacheFile });
+    await scanDirectory(r.root, { cache: cacheFile });
     const stored = JSON.parse(readFileSync(cacheFile, 'utf8')) as { files: Record<string, unknown> };
     expect(Object.keys(stored.files)).not.toContain('src/app/api/new/route.ts');
     expect(Object.keys(stored.files)).toContain('src/services/providers.ts');
@@ -64,15 +66,15 @@ describe('orch scan --cache', () => {
     const client = "import OpenAI from 'openai';\nexport const client = new OpenAI();\n";
     const r = app(client);
     const cacheFile = join(r.root, 'scan-cache.json');
-    expect(sdkCalls(await scanDirectory(r.root, { cacheFile }))).toEqual(['src/app/route.ts:3']);
+    expect(sdkCalls(await scanDirectory(r.root, { cache: cacheFile }))).toEqual(['src/app/route.ts:3']);
     // The module still makes a client, under another name: route.ts (unchanged) calls something else now.
     r.write('src/lib/ai.ts', "import OpenAI from 'openai';\nexport const admin = new OpenAI();\nexport const client = { chat: { completions: { create: async (x: unknown) => x } } };\n");
-    const fake = await scanDirectory(r.root, { cacheFile });
+    const fake = await scanDirectory(r.root, { cache: cacheFile });
     expect(sdkCalls(fake)).toEqual([]);
     expect(fake.cache).toMatchObject({ hits: 0, misses: 2 });
     // And back: the cached "no call" of route.ts must not hide the call once `client` is a client again.
     r.write('src/lib/ai.ts', client);
-    const back = await scanDirectory(r.root, { cacheFile });
+    const back = await scanDirectory(r.root, { cache: cacheFile });
     expect(sdkCalls(back)).toEqual(['src/app/route.ts:3']);
     expect(strip(back)).toEqual(strip(await scanDirectory(r.root)));
   });
@@ -84,11 +86,11 @@ describe('orch scan --cache', () => {
     r.write('src/jobs/review.ts', "import { send } from '../llm';\nexport const review = () => send('reviewer');\n");
     const cacheFile = join(r.root, 'scan-cache.json');
     const calls = (s: DirectoryScan) => s.findings.filter((f) => f.kind === 'transport-call').map((f) => f.file);
-    expect(calls(await scanDirectory(r.root, { cacheFile }))).toEqual(['src/jobs/review.ts']);
+    expect(calls(await scanDirectory(r.root, { cache: cacheFile }))).toEqual(['src/jobs/review.ts']);
     r.write('src/llm/index.ts', 'export const nothing = 1;\n');
-    expect(calls(await scanDirectory(r.root, { cacheFile }))).toEqual([]);
+    expect(calls(await scanDirectory(r.root, { cache: cacheFile }))).toEqual([]);
     r.write('src/llm/index.ts', "export { send } from './transport';\n");
-    const back = await scanDirectory(r.root, { cacheFile });
+    const back = await scanDirectory(r.root, { cache: cacheFile });
     expect(calls(back)).toEqual(['src/jobs/review.ts']);
     expect(strip(back)).toEqual(strip(await scanDirectory(r.root)));
   });
@@ -96,27 +98,27 @@ describe('orch scan --cache', () => {
   it('starts empty when the settings, the version or the bytes of the cache file do not fit, and says why', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
     const cacheFile = join(r.root, 'scan-cache.json');
-    await scanDirectory(r.root, { cacheFile });
+    await scanDirectory(r.root, { cache: cacheFile });
     // Other settings: the repo's harness config lists other SDKs.
     r.write('orch.conformance.json', JSON.stringify({ sources: ['src'], llm: { sdks: ['@anthropic-ai/sdk'] } }));
-    const other = await scanDirectory(r.root, { cacheFile });
+    const other = await scanDirectory(r.root, { cache: cacheFile });
     expect(other.cache).toMatchObject({ hits: 0, note: 'the cache was not used: written by another build of the scanner or with other settings' });
     expect(sdkCalls(other)).toEqual([]);
     rmSync(join(r.root, 'orch.conformance.json'));
     writeFileSync(cacheFile, '{"version": 1, "key": "x", "files": {');
-    const broken = await scanDirectory(r.root, { cacheFile });
+    const broken = await scanDirectory(r.root, { cache: cacheFile });
     expect(broken.cache).toMatchObject({ hits: 0, misses: 2, note: 'the cache was not used: not valid JSON' });
     expect(sdkCalls(broken)).toEqual(['src/app/route.ts:3']);
     expect(JSON.parse(readFileSync(cacheFile, 'utf8')).version).toBe(1);
     writeFileSync(cacheFile, JSON.stringify({ version: 99, files: {} }));
-    expect((await scanDirectory(r.root, { cacheFile })).cache?.note).toBe('the cache was not used: written by another version of orch');
-    expect((await scanDirectory(r.root, { cacheFile })).cache).toMatchObject({ hits: 2, misses: 0, note: null });
+    expect((await scanDirectory(r.root, { cache: cacheFile })).cache?.note).toBe('the cache was not used: written by another version of orch');
+    expect((await scanDirectory(r.root, { cache: cacheFile })).cache).toMatchObject({ hits: 2, misses: 0, note: null });
   });
 
   it('treats an entry it cannot read back as a miss, never as a result', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
     const cacheFile = join(r.root, 'scan-cache.json');
-    const before = await scanDirectory(r.root, { cacheFile });
+    const before = await scanDirectory(r.root, { cache: cacheFile });
     const stored = JSON.parse(readFileSync(cacheFile, 'utf8'));
     for (const entry of Object.values(stored.files) as Array<{ steps: Record<string, { value: { findings?: unknown[]; exports?: unknown[] } }> }>) {
       for (const step of Object.values(entry.steps)) {
@@ -125,7 +127,7 @@ describe('orch scan --cache', () => {
       }
     }
     writeFileSync(cacheFile, JSON.stringify(stored));
-    const after = await scanDirectory(r.root, { cacheFile });
+    const after = await scanDirectory(r.root, { cache: cacheFile });
     expect(after.cache).toMatchObject({ hits: 0, misses: 2 });
     expect(strip(after)).toEqual(strip(before));
   });
@@ -133,7 +135,7 @@ describe('orch scan --cache', () => {
   it('keeps the result when the cache cannot be written, and says so', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
     r.write('blocker', 'a file where the cache folder should be\n');
-    const s = await scanDirectory(r.root, { cacheFile: join(r.root, 'blocker/scan-cache.json') });
+    const s = await scanDirectory(r.root, { cache: join(r.root, 'blocker/scan-cache.json') });
     expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
     expect(s.cache?.note).toMatch(/^the cache could not be written to .*blocker\/scan-cache\.json: E(EXIST|NOTDIR)\b/);
   });
@@ -152,27 +154,69 @@ describe('orch scan --cache', () => {
   });
 });
 
-describe('orch scan --cache on the command line', () => {
-  it('keeps the cache under the scanned repo by default, or where --cache-location says', async () => {
+describe('the cache of orch scan on the command line', () => {
+  it('is on by default, in the user\'s own folder under the temp dir; --cache-location moves it, --no-cache turns it off', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
-    // tempRepo links node_modules to the checkout's: give the app a folder of its own.
-    r.write('.gitignore', 'node_modules\n');
-    const linked = join(r.root, 'node_modules');
-    rmSync(linked, { force: true });
-    mkdirSync(linked);
-    const first = await orch(['scan', r.root, '--cache']);
+    const first = await orch(['scan', r.root]);
     expect([first.code, first.out.split('\n').at(-2)]).toEqual([1, expect.stringMatching(/^orch scan: 2 findings \(2 files, 2 parsed, 0 from the cache, \d+ ms\)$/)]);
-    expect(existsSync(join(r.root, 'node_modules/.cache/orch/scan-cache.json'))).toBe(true);
-    const second = await orch(['scan', r.root, '--cache', '--json']);
-    expect(JSON.parse(second.out).cache).toEqual({ file: join(r.root, 'node_modules/.cache/orch/scan-cache.json'), hits: 2, misses: 0, note: null });
-    const folder = join(r.root, 'caches');
-    mkdirSync(folder);
-    const located = await orch(['scan', r.root, '--cache-location', folder, '--json']);
-    expect(JSON.parse(located.out).cache.file).toBe(join(folder, 'scan-cache.json'));
+    const second = JSON.parse((await orch(['scan', r.root, '--json'])).out);
+    const folder = join(tmpdir(), `scan-cache-orch-${process.getuid?.() ?? 0}`);
+    expect(second.cache).toEqual({ file: expect.stringMatching(new RegExp(`^${folder}/[0-9a-f]{16}\\.json$`)), hits: 2, misses: 0, note: null });
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(readdirSync(r.root)).not.toContain('.cache');
+    const off = JSON.parse((await orch(['scan', r.root, '--json', '--no-cache'])).out);
+    expect(Object.keys(off)).toEqual(['findings', 'files', 'parsed', 'ms', 'problems']);
+    const elsewhere = join(r.root, 'caches');
+    mkdirSync(elsewhere);
+    const located = await orch(['scan', r.root, '--cache-location', elsewhere, '--json']);
+    expect(JSON.parse(located.out).cache).toMatchObject({ file: join(elsewhere, 'orch-scan-cache.json'), hits: 0 });
+    const both = await orch(['scan', r.root, '--no-cache', '--cache-location', elsewhere]);
+    expect([both.code, both.err]).toEqual([2, 'orch: --no-cache and --cache-location cannot be used together: drop one\n']);
     const empty = await orch(['scan', r.root, '--cache-location', ' ']);
     expect([empty.code, empty.err]).toEqual([2, 'orch: --cache-location: empty path (give the cache file, or a folder to keep it in)\n']);
     const unwritable = await orch(['scan', r.root, '--cache-location', join(r.root, 'src/lib/ai.ts/x.json')]);
     expect(unwritable.code).toBe(1);
     expect(unwritable.err).toMatch(/^orch scan: the cache could not be written to .*ai\.ts\/x\.json: E(EXIST|NOTDIR)\b/);
+  });
+
+  it('removes the cache files of repos not scanned for two weeks', async () => {
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    const { dir } = privateTempDir('scan-cache');
+    const stale = join(dir, '0000000000000000.json');
+    const recent = join(dir, '1111111111111111.json');
+    writeFileSync(stale, '{}');
+    writeFileSync(recent, '{}');
+    const old = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+    utimesSync(stale, old, old);
+    await orch(['scan', r.root]);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    rmSync(recent);
+  });
+
+  it('never uses a cache folder that others can write or that another user owns', async () => {
+    const parent = fresh([]).root;
+    const open = join(parent, `scan-cache-orch-${process.getuid?.() ?? 0}`);
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    expect(privateTempDir('scan-cache', parent).refused).toBe(`${open} can be written by other users (mode 777)`);
+    chmodSync(open, 0o755);
+    expect(privateTempDir('scan-cache', parent).refused).toBeUndefined();
+    if (process.getuid?.() === 0) {
+      chownSync(open, 4242, 4242);
+      expect(privateTempDir('scan-cache', parent).refused).toBe(`${open} belongs to another user (uid 4242)`);
+    }
+    // What orch scan does then: the scan runs without a cache and says why.
+    const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
+    const shared = join(tmpdir(), `scan-cache-orch-${process.getuid?.() ?? 0}`);
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    try {
+      const s = await scanDirectory(r.root, { cache: 'default' });
+      expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
+      expect(s.cache).toMatchObject({ hits: 0, misses: 0, note: `no cache: ${shared} can be written by other users (mode 777)` });
+    } finally {
+      chmodSync(shared, 0o700);
+    }
   });
 });

@@ -20,7 +20,8 @@ describe('orch scan', () => {
     const { code, out } = await orch(['scan', CORPUS, '--json']);
     expect(code).toBe(1);
     const json = JSON.parse(out);
-    expect(Object.keys(json)).toEqual(['findings', 'files', 'parsed', 'ms', 'problems']);
+    expect(Object.keys(json)).toEqual(['findings', 'files', 'parsed', 'ms', 'problems', 'cache']);
+    expect(json.cache).toMatchObject({ hits: expect.any(Number), misses: expect.any(Number), note: null });
     expect(json.files).toBe(26);
     expect(json.findings[0]).toEqual({ file: 'src/agents/rag.ts', line: 2, column: 1, kind: 'sdk-import', sdk: 'llamaindex', callee: 'llamaindex', id: 'src/agents/rag.ts#<module>:sdk-import:0' });
     expect(new Set(json.findings.map((f: { kind: string }) => f.kind))).toEqual(new Set(['sdk-import', 'sdk-call', 'llm-fetch', 'agent-spawn', 'unresolved-fetch']));
@@ -29,7 +30,7 @@ describe('orch scan', () => {
   it('exits 0 on a repo without LLM call-sites', async () => {
     const { code, out } = await orch(['scan', join(REPO_ROOT, 'fixtures/repos/sample')]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^orch scan: 0 findings \(2 files, \d+ parsed, \d+ ms\)\n$/);
+    expect(out).toMatch(/^orch scan: 0 findings \(2 files, \d+ parsed, \d+ from the cache, \d+ ms\)\n$/);
   });
 
   it('adopts a baseline: 0 on known findings, 1 naming only the new one', async () => {

@@ -85,7 +85,7 @@ describe('the scanner’s cut of the TypeScript compiler', () => {
   it('the compiled orch scan, which parses with it, finds what the scanner finds in-process', async () => {
     cut();
     // orch-inventory-ignore: runs this repo's own CLI with the current Node, never an agent
-    const run = await execa(process.execPath, [join(REPO_ROOT, 'bin/orch.js'), 'scan', CORPUS, '--json'], { reject: false });
+    const run = await execa(process.execPath, [join(REPO_ROOT, 'bin/orch.js'), 'scan', CORPUS, '--json', '--no-cache'], { reject: false });
     expect(run.exitCode).toBe(1);
     const compiled = JSON.parse(run.stdout) as { findings: unknown[]; parsed: number };
     const inProcess = await scanDirectory(CORPUS);

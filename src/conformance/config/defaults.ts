@@ -67,6 +67,3 @@ export const ALWAYS_IGNORED_DIRS: readonly string[] = Object.freeze(['node_modul
 export const WAIVER_TAG = 'orch-inventory-ignore';
 
 export const HARNESS_CONFIG_FILE = 'orch.conformance.json';
-
-/** Where `orch scan --cache` keeps its file, under the scanned repo, unless --cache-location says otherwise. */
-export const DEFAULT_SCAN_CACHE_FILE = 'node_modules/.cache/orch/scan-cache.json';

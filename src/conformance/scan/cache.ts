@@ -1,6 +1,7 @@
-// The scan's cache (`orch scan --cache`): what each file's syntax tree gave, kept between runs so
-// an unchanged file is neither parsed nor walked again. ESLint's and Prettier's `--cache` are the
-// model: opt-in, one file, content hashes rather than timestamps.
+// The scan's cache (`orch scan`, unless --no-cache): what each file's syntax tree gave, kept between
+// runs so an unchanged file is neither parsed nor walked again. As Ruff's and mypy's, it is on by
+// default; it lives in the user's own folder under the temp dir, one file per scanned repo, never
+// in the repo (--cache-location puts it elsewhere).
 //
 // It never turns a stale answer into a result. Every entry is keyed by the file's bytes (sha1),
 // and the whole cache by the scanner's own build and by the scan's settings. What a file's
@@ -9,14 +10,26 @@
 // question gets the same answer now. Anything it cannot read back (a missing, truncated or
 // foreign file, an unknown rules id) counts as a miss: the file is parsed as without a cache.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Target } from './callee.ts';
 import { compiledBuildId } from './compiled.ts';
+import { privateTempDir } from '../private-cache.ts';
 import { SDK_RULES } from './rules/sdks.ts';
 
 const CACHE_VERSION = 1;
+/** Cache files of repos not scanned for this long are removed when another scan saves. */
+const UNUSED_AGE_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * The cache file `orch scan` uses when --cache-location does not name one: one per scanned repo in
+ * `$TMPDIR/scan-cache-orch-<uid>/` (never inside the repo), or why there is none.
+ */
+export function defaultCacheFile(root: string): { file: string; refused?: string } {
+  const { dir, refused } = privateTempDir('scan-cache');
+  return { file: join(dir, `${sha1(root).slice(0, 16)}.json`), ...(refused ? { refused } : {}) };
+}
 
 /** One step's stored value, with the questions it asked and the answers it got (JSON text). */
 interface StoredStep {
@@ -128,13 +141,14 @@ export class ScanCache {
    * Write what this run used and made (files it no longer reached are dropped). Only when
    * something changed; atomically, so a concurrent scan reads the old file or the new one.
    */
-  save(): void {
+  save(options: { pruneSiblings?: boolean } = {}): void {
     const before = Object.keys(this.previous).length;
     if (!this.changed && Object.keys(this.next).length === before) return;
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ version: CACHE_VERSION, key: this.key, files: this.next } satisfies CacheFile));
     renameSync(tmp, this.file);
+    if (options.pruneSiblings) pruneUnused(dirname(this.file), this.file);
   }
 
   private readonly hashes = new Map<string, string>();
@@ -148,6 +162,20 @@ export class ScanCache {
   private keep(file: string, hash: string, step: string, value: StoredStep): void {
     const entry = this.next[file] ?? (this.next[file] = { sha1: hash, steps: {} });
     entry.steps[step] = value;
+  }
+}
+
+/** Remove the other cache files (and leftover temporaries) of `dir` not written for UNUSED_AGE_MS. */
+function pruneUnused(dir: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep || !(name.endsWith('.json') || name.endsWith('.tmp'))) continue;
+    try {
+      if (now - statSync(path).mtimeMs > UNUSED_AGE_MS) rmSync(path, { force: true });
+    } catch {
+      // Removed by another scan meanwhile.
+    }
   }
 }
 

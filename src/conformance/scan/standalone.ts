@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { FindingKind } from './analyze.ts';
 import { listRepoFiles } from './gitignore.ts';
-import { ScanCache } from './cache.ts';
+import { defaultCacheFile, ScanCache } from './cache.ts';
 import { cacheSettings, scanRepo, type Finding } from './scan.ts';
 
 export interface ScanFinding {
@@ -46,8 +46,11 @@ export interface ScanCacheReport {
 }
 
 export interface ScanDirectoryOptions {
-  /** The cache file (`orch scan --cache`); no cache when undefined. */
-  readonly cacheFile?: string;
+  /**
+   * The scan's cache: a file, `default` for the user's cache folder under the temp dir (what
+   * `orch scan` uses unless --no-cache), or no cache when undefined (the library's default).
+   */
+  readonly cache?: string | 'default';
 }
 
 /** The defaults of the harness config with every folder as a source (no validation to load). */
@@ -91,18 +94,21 @@ export async function scanDirectory(dir: string, options: ScanDirectoryOptions =
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InvalidInputError(`${dir}: not a directory (orch scan takes the folder of a JS/TS repo)`);
   const { config, configured } = await scanConfig(root);
   const files = listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
-  const cache = options.cacheFile === undefined ? undefined : ScanCache.open(options.cacheFile, cacheSettings(config));
+  const where = options.cache === 'default' ? defaultCacheFile(root) : options.cache === undefined ? undefined : { file: options.cache };
+  const cache = where && !where.refused ? ScanCache.open(where.file, cacheSettings(config)) : undefined;
   const result = scanRepo(config, { files, ...(cache ? { cache } : {}) });
   let report: ScanCacheReport | undefined;
   if (cache) {
     let note = cache.discarded === null ? null : `the cache was not used: ${cache.discarded}`;
     try {
-      cache.save();
+      cache.save({ pruneSiblings: options.cache === 'default' });
     } catch (err) {
       // The scan's result stands; only the next run's speed-up is lost.
       note = `the cache could not be written to ${cache.file}: ${(err as Error).message}`;
     }
     report = { file: cache.file, ...cache.stats(), note };
+  } else if (where?.refused) {
+    report = { file: where.file, hits: 0, misses: 0, note: `no cache: ${where.refused}` };
   }
   return {
     root,
