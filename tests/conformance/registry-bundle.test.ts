@@ -2,7 +2,7 @@
 // (src/conformance/model/bundle.ts), and from the sources through tsx wherever a bundle could
 // behave otherwise. Small repos in temp dirs, a package of their own in node_modules, a cache dir
 // of the test's own.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +116,24 @@ describe('bundleRegistries', () => {
     expect(await bundleRegistries(root, ['src/resolve.ts'], { cache })).toEqual(why);
     const [key] = readdirSync(cache);
     expect((JSON.parse(readFileSync(join(cache, key as string, 'index.json'), 'utf8')) as { variants: unknown[] }).variants).toHaveLength(1);
+  });
+
+  it('never reads bundles from a default cache folder that others can write, and says why', async () => {
+    const parent = tempDir('orch-registry-tmp-');
+    const folder = join(parent, `registry-bundles-orch-${process.getuid?.() ?? 0}`);
+    mkdirSync(folder);
+    chmodSync(folder, 0o777);
+    const root = repo(BASE);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = parent;
+    try {
+      expect(await bundleRegistries(root, ['src/roles.ts'])).toEqual({ why: `no bundle cache: ${folder} can be written by other users (mode 777)` });
+      expect(readdirSync(folder)).toEqual([]);
+      chmodSync(folder, 0o700);
+      expect(usable(await bundleRegistries(root, ['src/roles.ts'])).from).toBe('build');
+    } finally {
+      process.env.TMPDIR = before;
+    }
   });
 
   it('removes builds of file sets unused for a week and variants no index names, never one in use', async () => {

@@ -1,7 +1,8 @@
 // The compiled CLI's cut of the TypeScript compiler (scripts/build-ts-parser.ts, loaded by
 // src/conformance/scan/ts.ts): it holds every name the scanner calls, derived from the sources,
 // and parses the corpus to the very trees the full compiler gives.
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -79,6 +80,27 @@ describe('the scanner’s cut of the TypeScript compiler', () => {
       const last = mine.statements[mine.statements.length - 1] as TS.Statement;
       expect(mine.getLineAndCharacterOfPosition(last.getStart(mine)), file).toEqual(full.getLineAndCharacterOfPosition((full.statements[full.statements.length - 1] as TS.Statement).getStart(full)));
       expect(last.getText(mine)).toBe((full.statements[full.statements.length - 1] as TS.Statement).getText(full));
+    }
+  });
+
+  it('keeps no V8 code cache in a folder others can write (V8 would run what it holds)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'orch-v8-tmp-'));
+    try {
+      const shared = join(parent, `v8-cache-orch-${process.getuid?.() ?? 0}`);
+      mkdirSync(shared);
+      chmodSync(shared, 0o777);
+      const scan = (dir: string) =>
+        // orch-inventory-ignore: runs this repo's own CLI with the current Node, never an agent
+        execa(process.execPath, [join(REPO_ROOT, 'bin/orch.js'), 'scan', dir, '--json', '--no-cache'], { reject: false, env: { TMPDIR: parent } });
+      const refused = await scan(CORPUS);
+      expect(refused.exitCode).toBe(1);
+      expect(JSON.parse(refused.stdout).findings).toHaveLength(94);
+      expect(readdirSync(shared)).toEqual([]);
+      chmodSync(shared, 0o700);
+      await scan(CORPUS);
+      expect(readdirSync(shared).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -15,9 +15,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { privateTempDir, type PrivateDir } from '../private-cache.ts';
 
 export interface RegistryBundle {
   /** The compiled module (absolute path), by the registry file (relative to the root) it was built from. */
@@ -61,9 +61,12 @@ const BUILTINS = new Set(builtinModules);
 const IMPORT_META_LEFT = '__orchRegistryImportMetaLeft';
 const RESOLUTION_CONFIGS = ['package.json', 'tsconfig.json'];
 
-export function cacheDir(): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return join(tmpdir(), `registry-bundles-orch-${uid}`);
+/**
+ * The user's own folder of bundles under the temp dir, or why it cannot be used: one another user
+ * owns, or others can write to, could hold a planted bundle, which drift would run.
+ */
+export function cacheDir(): PrivateDir {
+  return privateTempDir('registry-bundles');
 }
 
 const sha1 = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
@@ -197,7 +200,9 @@ function prune(dir: string, keep: ReadonlySet<string>, age: number): void {
  * error against the file it is in).
  */
 export async function bundleRegistries(root: string, files: readonly string[], options: { cache?: string } = {}): Promise<RegistryBundle | Unbundled> {
-  const base = join(options.cache ?? cacheDir(), sha1(JSON.stringify([FORMAT, process.version, process.arch, [...files].sort()])).slice(0, 16));
+  const folder = options.cache === undefined ? cacheDir() : { dir: options.cache };
+  if (folder.refused) return { why: `no bundle cache: ${folder.refused}` };
+  const base = join(folder.dir, sha1(JSON.stringify([FORMAT, process.version, process.arch, [...files].sort()])).slice(0, 16));
   const indexFile = join(base, 'index.json');
   const index = readIndex(indexFile);
   const memo = new Map<string, string>();

@@ -16,11 +16,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import type { ts as TypeScript } from 'ts-morph';
 import { compiledFile } from './compiled.ts';
+import { privateTempDir } from '../private-cache.ts';
 
 const fromTsMorph = createRequire(createRequire(import.meta.url).resolve('ts-morph'));
 const FULL = fromTsMorph.resolve('@ts-morph/common/dist/typescript.js');
@@ -38,10 +38,13 @@ function loadWithCodeCache(file: string): typeof TypeScript {
   if (cached) return cached.exports as typeof TypeScript;
   const source = readFileSync(file, 'utf8');
   const st = statSync(file);
-  const cacheFile = join(tmpdir(), `v8-cache-orch-${typeof process.getuid === 'function' ? process.getuid() : 0}`, `${createHash('sha1').update(`${file}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
+  // Only from the user's own folder: V8 runs what a code cache holds, so one planted in a folder
+  // others can write would run as orch. Without that folder, no code cache.
+  const folder = privateTempDir('v8-cache');
+  const cacheFile = folder.refused ? undefined : join(folder.dir, `${createHash('sha1').update(`${file}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex')}.bin`);
   let data: Buffer | undefined;
   try {
-    data = readFileSync(cacheFile);
+    data = cacheFile === undefined ? undefined : readFileSync(cacheFile);
   } catch {
     data = undefined;
   }
@@ -53,7 +56,7 @@ function loadWithCodeCache(file: string): typeof TypeScript {
   (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, require, mod, file, dirname(file));
   mod.loaded = true;
   internals._cache[file] = mod;
-  if (!data || script.cachedDataRejected) {
+  if (cacheFile !== undefined && (!data || script.cachedDataRejected)) {
     // After the parse has run, so the functions it compiled are in the cache too.
     process.once('exit', () => {
       try {
