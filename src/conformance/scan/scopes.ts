@@ -29,7 +29,12 @@ export type Decl =
   | { readonly kind: 'member'; readonly expr: TS.Expression; readonly path: readonly string[]; readonly chain: readonly TS.Node[] }
   /** A local function: calling it gives what it returns. */
   | { readonly kind: 'function'; readonly node: TS.Node }
-  /** A name we cannot follow: an untyped parameter, a class, an array pattern element. */
+  /**
+   * A parameter of a function (an identifier not typed with a class): its values are the arguments
+   * the file's own calls of that function pass, where a caller asks for them (request URLs).
+   */
+  | { readonly kind: 'param'; readonly fn: TS.Node; readonly index: number; readonly name: TS.Identifier; readonly initializer: TS.Expression | null; readonly chain: readonly TS.Node[] }
+  /** A name we cannot follow: a class, an array pattern element, a destructured parameter. */
   | { readonly kind: 'opaque' };
 
 export type ScopeMap = ReadonlyMap<TS.Node, ReadonlyMap<string, Decl>>;
@@ -42,6 +47,10 @@ export interface FileFacts {
   readonly returns: Map<TS.Node, Assignment[]>;
   /** Typed parameter properties (`constructor(private client: OpenAI)`), by class node and name. */
   readonly thisTypes: Map<TS.Node, Map<string, { type: TS.TypeNode; chain: readonly TS.Node[] }>>;
+  /** Function expressions and arrows that initialise a variable, with its name (`const post = (url) => ...`). */
+  readonly fnNames: Map<TS.Node, string>;
+  /** Calls of a plain name (`send(url)`), by that name, with the scopes around each call. */
+  readonly callsByName: Map<string, Array<{ readonly node: TS.CallExpression; readonly scopes: readonly TS.Node[] }>>;
 }
 
 /** Does this node open a scope of its own (a function with a body)? */
@@ -72,7 +81,7 @@ function namesOf(name: TS.BindingName, out: string[] = []): string[] {
 }
 
 export function createFacts(): FileFacts {
-  return { scopes: new Map(), thisProps: new Map(), returns: new Map(), thisTypes: new Map() };
+  return { scopes: new Map(), thisProps: new Map(), returns: new Map(), thisTypes: new Map(), fnNames: new Map(), callsByName: new Map() };
 }
 
 function declare(facts: FileFacts, scope: TS.Node, name: string, decl: Decl): void {
@@ -121,6 +130,7 @@ function variable(facts: FileFacts, node: TS.VariableDeclaration, chain: readonl
     }
   } else if (ts.isIdentifier(node.name)) {
     const assigns: Assignment[] = node.initializer ? [{ expr: node.initializer, pos: node.pos, chain }] : [];
+    if (node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) facts.fnNames.set(node.initializer, node.name.text);
     declare(facts, scope, node.name.text, { kind: 'var', assigns, type: node.type ?? null, chain });
   } else if (ts.isObjectBindingPattern(node.name) && node.initializer) {
     for (const el of node.name.elements) {
@@ -184,15 +194,17 @@ export function recordNode(facts: FileFacts, node: TS.Node, chain: readonly TS.N
       if (!opensScope(node)) return false;
       const fn = node as TS.FunctionLikeDeclaration;
       const own = [node, ...chain];
-      for (const p of fn.parameters) {
+      fn.parameters.forEach((p, index) => {
         if (ts.isIdentifier(p.name) && p.type && ts.isTypeReferenceNode(p.type)) {
           declare(facts, node, p.name.text, { kind: 'var', assigns: [], type: p.type, chain: own });
           // `constructor(private client: OpenAI)` is also `this.client`.
           if (ts.isConstructorDeclaration(fn) && ts.canHaveModifiers(p) && (ts.getModifiers(p) ?? []).length > 0) setThisType(facts, classOf(chain), p.name.text, p.type, own);
+        } else if (ts.isIdentifier(p.name) && p.dotDotDotToken === undefined) {
+          declare(facts, node, p.name.text, { kind: 'param', fn: node, index, name: p.name, initializer: p.initializer ?? null, chain: own });
         } else {
           for (const n of namesOf(p.name)) declare(facts, node, n, OPAQUE);
         }
-      }
+      });
       if (ts.isFunctionDeclaration(fn) && fn.name) declare(facts, inner, fn.name.text, { kind: 'function', node });
       if (fn.body && !ts.isBlock(fn.body)) addReturn(facts, node, { expr: fn.body, pos: fn.body.pos, chain: own });
       return true;

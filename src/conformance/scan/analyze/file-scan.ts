@@ -2,6 +2,7 @@
 // callee context, the findings so far (one per node), the calls waiting to be classified, and the
 // names used in value positions.
 import type { ts as TS } from 'ts-morph';
+import { ts } from '../ts.ts';
 import type { AnalyzeOptions, FindingKind, RawFinding } from '../analyze.ts';
 import type { CalleeContext } from '../callee.ts';
 import { buildImportTable, type ImportTable } from '../imports.ts';
@@ -69,6 +70,42 @@ export function push(scan: FileScan, kind: FindingKind, node: TS.Node, chain: re
   const statementLine = sf.getLineAndCharacterOfPosition(stmt.getStart(sf)).line + 1;
   const extra = args ? { literals: args.literals, roleLiterals: args.roles } : {};
   scan.found.push({ pos, kind, line: lc.line + 1, column: lc.character + 1, statementLine, symbol: symbolOf(chain), detail, sdk, callee, ...extra });
+}
+
+/**
+ * As lookupFrom, and a parameter also holds what the file's own calls of its function pass, and
+ * its default: `post(url)` inside `const post = (url) => fetch(url)` holds every `post('https://...')`
+ * argument. Other callers may exist (another file, a callback), so the parameter itself stays a
+ * candidate of unknown value. Request URLs use it: one LLM host among the candidates is an LLM request.
+ */
+export function lookupWithCallers(facts: FileFacts, scopes: readonly TS.Node[], seen: ReadonlySet<TS.Node> = new Set()): ValueLookup {
+  return (id) => {
+    const hit = lookupName(facts.scopes, scopes, id.text);
+    if (!hit) return [];
+    const d = hit.decl;
+    if (d.kind === 'var') return reaching(d.assigns, id.pos, scopes).map((a): NameValue => ({ expr: a.expr, lookup: lookupWithCallers(facts, a.chain, seen) }));
+    if (d.kind === 'member') return [{ expr: d.expr, lookup: lookupWithCallers(facts, d.chain, seen), path: d.path }];
+    if (d.kind !== 'param') return [];
+    const unknown: NameValue = { expr: d.name, lookup: () => [] };
+    if (seen.has(d.fn)) return [unknown];
+    const inner = new Set([...seen, d.fn]);
+    const values: NameValue[] = [unknown];
+    if (d.initializer) values.push({ expr: d.initializer, lookup: lookupWithCallers(facts, d.chain, inner) });
+    const name = functionName(facts, d.fn);
+    for (const site of name === null ? [] : (facts.callsByName.get(name) ?? [])) {
+      const callee = lookupName(facts.scopes, site.scopes, name as string)?.decl;
+      const same = callee?.kind === 'function' ? callee.node === d.fn : callee?.kind === 'var' && callee.assigns.some((a) => a.expr === d.fn);
+      const arg = site.node.arguments[d.index];
+      if (same && arg && !ts.isSpreadElement(arg)) values.push({ expr: arg, lookup: lookupWithCallers(facts, site.scopes, inner) });
+    }
+    return values;
+  };
+}
+
+/** The name a function is called by in its file: its declared name, or the const it initialises. */
+function functionName(facts: FileFacts, fn: TS.Node): string | null {
+  if (ts.isFunctionDeclaration(fn)) return fn.name?.text ?? null;
+  return facts.fnNames.get(fn) ?? null;
 }
 
 /** The values a name may hold at a use, as seen from `scopes`. */

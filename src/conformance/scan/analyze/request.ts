@@ -5,7 +5,7 @@ import { ts } from '../ts.ts';
 import { unwrap, type Target } from '../callee.ts';
 import { hostOf, matchesHost, staticTexts, type StaticText } from '../literals.ts';
 import { LLM_ENV_URL } from '../rules/http.ts';
-import { firstLine, lookupFrom, push, type FileScan, type PendingCall } from './file-scan.ts';
+import { firstLine, lookupWithCallers, push, type FileScan, type PendingCall } from './file-scan.ts';
 
 /** Properties of an HTTP request's options object that hold its URL. */
 function urlProperty(obj: TS.ObjectLiteralExpression): TS.Expression | null {
@@ -19,12 +19,12 @@ function urlProperty(obj: TS.ObjectLiteralExpression): TS.Expression | null {
 const isLlmEnv = (name: string) => LLM_ENV_URL.test(name);
 
 export function classifyRequest(scan: FileScan, t: Extract<Target, { kind: 'http' }>, args: readonly TS.Expression[], call: PendingCall, calleeText: string): void {
-  const lookup = lookupFrom(scan.facts, call.scopes);
+  const lookup = lookupWithCallers(scan.facts, call.scopes);
   const first = args[0] ? unwrap(args[0]) : undefined;
   const urlExpr = first && ts.isObjectLiteralExpression(first) ? urlProperty(first) : first;
   let urls: (StaticText | null)[] = urlExpr ? staticTexts(urlExpr, lookup, 0, isLlmEnv) : [];
   if (t.base.length > 0) {
-    const bases = t.base.flatMap((b) => staticTexts(b.expr, lookupFrom(scan.facts, b.chain), 0, isLlmEnv));
+    const bases = t.base.flatMap((b) => staticTexts(b.expr, lookupWithCallers(scan.facts, b.chain), 0, isLlmEnv));
     urls = urls.length === 0 ? bases : urls.flatMap((u) => (u !== null && /^[a-z][a-z0-9+.-]*:/i.test(u.text) ? [u] : bases.map((b) => (b === null || u === null ? b : b.configured || !b.complete ? b : { text: b.text.replace(/\/$/, '') + (u.text.startsWith('/') ? u.text : `/${u.text}`), complete: u.complete }))));
   }
   if (urls.length === 0) urls = [null];

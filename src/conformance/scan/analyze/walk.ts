@@ -34,6 +34,13 @@ export function walkFile(scan: FileScan): void {
     const entering =
       !inTransport && name !== null && name === options.localTransport && chain.length === 0 && (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node));
     const nowInTransport = inTransport || entering;
+    if (kind === SK.CallExpression && (node as TS.CallExpression).expression.kind === SK.Identifier) {
+      const callee = ((node as TS.CallExpression).expression as TS.Identifier).text;
+      const list = facts.callsByName.get(callee);
+      const site = { node: node as TS.CallExpression, scopes: nextScopes };
+      if (list) list.push(site);
+      else facts.callsByName.set(callee, [site]);
+    }
     if (kind === SK.CallExpression || kind === SK.NewExpression || kind === SK.TaggedTemplateExpression) {
       if (checkSdkUses && kind === SK.CallExpression) {
         const module = loadedModule(node);
