@@ -144,11 +144,14 @@ export const SDK_RULES: readonly SdkRules[] = Object.freeze(([
       experimental_transcribe: { call: 'send' },
       rerank: { call: 'send' },
       streamUI: { call: 'send' },
+      // A provider and a model made of others: they send nothing themselves.
+      customProvider: { call: 'provider' },
+      wrapLanguageModel: { call: 'model' },
     },
     patterns: [
-      // Providers: `openai`, `anthropic`, ... ready-made; `createOpenAI(...)` and friends.
+      // Providers: `openai`, `anthropic`, `gateway`, ... ready-made; `createOpenAI(...)` and friends.
       { match: /^create[A-Z]\w*$/, rule: { call: 'provider' }, in: ['@ai-sdk/', '@openrouter/'] },
-      { match: /^(openai|anthropic|google|vertex|mistral|groq|cohere|xai|deepseek|perplexity|togetherai|fireworks|bedrock|azure|openrouter|ollama|cerebras|deepinfra)$/, rule: { value: 'provider' }, in: ['@ai-sdk/', '@openrouter/'] },
+      { match: /^(openai|anthropic|google|vertex|mistral|groq|cohere|xai|deepseek|perplexity|togetherai|fireworks|bedrock|azure|openrouter|ollama|cerebras|deepinfra|gateway)$/, rule: { value: 'provider' }, in: ['@ai-sdk/', '@openrouter/'] },
     ],
     handles: {
       provider: { sends: [], call: 'model', returns: { chat: 'model', languageModel: 'model', textEmbeddingModel: 'model', embedding: 'model', responses: 'model', completion: 'model', image: 'model' } },
