@@ -55,9 +55,13 @@ export function createFileScan(sf: TS.SourceFile, options: AnalyzeOptions): File
   return { sf, options, imports, facts, ctx, found: [], taken: new Set(), calls: [], valueNames: new Set(), checkSdkUses: options.localTransport === null };
 }
 
-/** The callee as written: its first line, at most 80 characters. */
+/** The callee as written: its first line, at most 80 characters (read in place: a callee may span a whole callback). */
 export function firstLine(scan: FileScan, node: TS.Node): string {
-  return node.getText(scan.sf).split('\n')[0]?.slice(0, 80) ?? '';
+  const text = scan.sf.text;
+  const start = node.getStart(scan.sf);
+  const newline = text.indexOf('\n', start);
+  const end = Math.min(node.end, newline === -1 ? node.end : newline, start + 80);
+  return text.slice(start, end);
 }
 
 /** Record a finding at `node` (one per node). Lines, symbols and statement lines are computed only for findings: most nodes have none. */
