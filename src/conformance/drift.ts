@@ -1,5 +1,6 @@
 // `orch drift` as a function: check a repo, optionally write the docs-side repairs and check again.
 // The CLI and the CI drift guard (tests/conformance/drift-main.test.ts) both call this.
+import type { CacheChoice } from './scan/cache.ts';
 import { applyRepairs } from './apply.ts';
 import { loadHarnessConfig } from './config/load.ts';
 import { checkDrift, type DriftReport } from './engine.ts';
@@ -9,6 +10,8 @@ export interface DriftOptions {
   readonly root: string;
   /** Rewrite the blocks (and .env.example) from code before reporting what is left. */
   readonly write?: boolean;
+  /** The scan's cache (scan/cache.ts): `orch drift` uses the default unless --no-cache. */
+  readonly scanCache?: CacheChoice;
 }
 
 export interface DriftRun {
@@ -27,12 +30,13 @@ export function driftExitCode(report: DriftReport): number {
 export async function runDrift(options: DriftOptions): Promise<DriftRun> {
   const started = performance.now();
   const config = loadHarnessConfig(options.root);
-  let report = await checkDrift(config);
+  const check = { ...(options.scanCache ? { scanCache: options.scanCache } : {}) };
+  let report = await checkDrift(config, check);
   let written: string[] = [];
   if (options.write && report.repairs.length > 0) {
     written = applyRepairs(config.root, report.repairs);
     // What is left after the repairs is what the code side must fix.
-    report = await checkDrift(config);
+    report = await checkDrift(config, check);
   }
   return { root: config.root, report, written, durationMs: Math.round(performance.now() - started) };
 }

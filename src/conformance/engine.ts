@@ -15,7 +15,8 @@ import { extractBlocks, type DocBlock } from './markdown/blocks.ts';
 import { renderFencedBlock } from './markdown/splice.ts';
 import { createModelLoader } from './model/loader.ts';
 import { qgChecksShape, rolesShape, verdictKeysShape } from './model/shapes.ts';
-import { scanRepo, type ScanResult } from './scan/scan.ts';
+import { openScanCache, type CacheChoice, type ScanCacheReport } from './scan/cache.ts';
+import { cacheSettings, scanRepo, type ScanResult } from './scan/scan.ts';
 
 /** A repair `--write` can make: a block body, a missing block, or a whole companion file. */
 export type Repair =
@@ -36,6 +37,8 @@ export interface DriftReport {
   readonly diagnostics: readonly Diagnostic[];
   readonly repairs: readonly Repair[];
   readonly stats: DriftStats;
+  /** The scan's cache, when the run used one (`orch drift`, unless --no-cache). */
+  readonly scanCache?: ScanCacheReport;
 }
 
 /** How the scan's findings are reported when the llm-inventory block is not enabled. */
@@ -115,6 +118,8 @@ async function instancesOf(ctx: BlockContext, out: Diagnostic[]): Promise<BlockI
 export interface CheckOptions {
   /** Doc texts that stand in for the files on disk (path relative to the root -> text). */
   readonly docOverrides?: ReadonlyMap<string, string>;
+  /** The scan's cache (scan/cache.ts): a file, `default`, or none when undefined. */
+  readonly scanCache?: CacheChoice;
 }
 
 export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOptions = {}): Promise<DriftReport> {
@@ -131,7 +136,9 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
   // code: every drift run needs all three, and on two cores the imports' wait is otherwise idle.
   ctx.model.prefetch();
   const docs = readDocs(config.root, config.docs, options.docOverrides);
-  scan = scanRepo(config);
+  const opened = openScanCache(config.root, options.scanCache, cacheSettings(config));
+  scan = scanRepo(config, opened.cache ? { cache: opened.cache } : {});
+  const scanCache = opened.finish();
   const instances = await instancesOf(ctx, out);
 
   for (const inst of instances) {
@@ -215,5 +222,6 @@ export async function checkDrift(config: ResolvedHarnessConfig, options: CheckOp
     diagnostics: sortDiagnostics(out),
     repairs: conflicts.length > 0 ? [] : repairs,
     stats: { blocks: instances.length, docs: docs.texts.size, filesScanned: s?.filesScanned ?? 0, filesParsed: s?.filesParsed ?? 0 },
+    ...(scanCache ? { scanCache } : {}),
   };
 }

@@ -10,7 +10,7 @@ describe('orch drift (CLI)', () => {
   it('exits 0 and says clean on this repo', async () => {
     const { code, out } = await orch(['drift', '--root', REPO_ROOT]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^orch drift: clean \(\d+ blocks, \d+ docs, \d+ source files scanned \(\d+ parsed\)\)\n$/);
+    expect(out).toMatch(/^orch drift: clean \(\d+ blocks, \d+ docs, \d+ source files scanned \(\d+ parsed(, \d+ from the cache)?\)\)\n$/);
   });
 
   it('exits 2 on usage errors, naming what was wrong', async () => {

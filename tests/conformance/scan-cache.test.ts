@@ -179,6 +179,19 @@ describe('the cache of orch scan on the command line', () => {
     expect(unwritable.err).toMatch(/^orch scan: the cache could not be written to .*ai\.ts\/x\.json: E(EXIST|NOTDIR)\b/);
   });
 
+  it('serves orch drift too, with the same findings; --no-cache turns it off there', async () => {
+    const r = fresh();
+    r.write('orch.conformance.json', '{"sources": ["."]}\n');
+    const tally = (out: string) => out.split('\n').at(-2) ?? '';
+    const first = await orch(['drift', '--root', r.root]);
+    const second = await orch(['drift', '--root', r.root]);
+    expect(tally(first.out)).toBe('orch drift: 97 findings (0 blocks, 0 docs, 27 source files scanned (25 parsed, 0 from the cache))');
+    expect(tally(second.out)).toBe('orch drift: 97 findings (0 blocks, 0 docs, 27 source files scanned (0 parsed, 25 from the cache))');
+    expect(second.out.split('\n').slice(0, -2)).toEqual(first.out.split('\n').slice(0, -2));
+    const off = await orch(['drift', '--root', r.root, '--no-cache']);
+    expect(tally(off.out)).toBe('orch drift: 97 findings (0 blocks, 0 docs, 27 source files scanned (25 parsed))');
+  });
+
   it('removes the cache files of repos not scanned for two weeks', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
     const { dir } = privateTempDir('scan-cache');

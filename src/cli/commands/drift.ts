@@ -1,4 +1,4 @@
-// `orch drift [--json | --sarif] [--write] [--root DIR]`: the conformance harness (SPEC §10).
+// `orch drift [--json | --sarif] [--write] [--root DIR] [--no-cache]`: the conformance harness (SPEC §10).
 // Exit 0 clean, 1 drift (or findings left after --write), 2 usage error.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -10,6 +10,8 @@ interface DriftFlags {
   sarif?: boolean;
   write?: boolean;
   root: string;
+  /** False with --no-cache. */
+  cache?: boolean;
 }
 
 function orchVersion(): string {
@@ -25,6 +27,7 @@ export function registerDrift(program: Command): void {
     .option('--sarif', 'print the findings as SARIF 2.1.0')
     .option('--write', 'rewrite the doc blocks (and .env.example) from code; prose is left byte for byte')
     .option('--root <dir>', 'the repo to check (its orch.conformance.json configures the harness)', '.')
+    .option('--no-cache', "parse every source file: neither read nor write the scan's cache (as orch scan --no-cache)")
     .action(async (flags: DriftFlags) => {
       if (flags.json && flags.sarif) throw new InvalidInputError('--json and --sarif cannot be used together: choose one output format');
       const [{ renderJson }, { renderSarif }, { renderText }, { driftExitCode, runDrift }] = await Promise.all([
@@ -33,7 +36,8 @@ export function registerDrift(program: Command): void {
         import('../../conformance/diagnostics/render-text.ts'),
         import('../../conformance/drift.ts'),
       ]);
-      const run = await runDrift({ root: flags.root, write: flags.write ?? false });
+      const run = await runDrift({ root: flags.root, write: flags.write ?? false, ...(flags.cache === false ? {} : { scanCache: 'default' as const }) });
+      if (run.report.scanCache?.note) process.stderr.write(`orch drift: ${run.report.scanCache.note}\n`);
       const out = flags.sarif
         ? renderSarif(run.report, run.root, orchVersion())
         : flags.json

@@ -18,7 +18,10 @@ export function renderText(report: DriftReport, written: readonly string[] = [])
   if (written.length === 0 && report.repairs.length > 0) lines.push('', ...report.repairs.map(repairText));
   if (written.length > 0) lines.push('', `Wrote ${written.join(', ')}.`);
   const s = report.stats;
-  const tally = `${s.blocks} blocks, ${s.docs} docs, ${s.filesScanned} source files scanned (${s.filesParsed} parsed)`;
+  // With the scan's cache, the files past the prefilter are those parsed and those it answered for.
+  const hits = report.scanCache?.hits ?? 0;
+  const parsed = report.scanCache ? `${s.filesParsed - hits} parsed, ${hits} from the cache` : `${s.filesParsed} parsed`;
+  const tally = `${s.blocks} blocks, ${s.docs} docs, ${s.filesScanned} source files scanned (${parsed})`;
   lines.push(report.diagnostics.length === 0 ? `orch drift: clean (${tally})` : `orch drift: ${report.diagnostics.length} finding${report.diagnostics.length === 1 ? '' : 's'} (${tally})`);
   return `${lines.join('\n')}\n`;
 }

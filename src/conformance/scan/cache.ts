@@ -22,6 +22,38 @@ const CACHE_VERSION = 1;
 /** Cache files of repos not scanned for this long are removed when another scan saves. */
 const UNUSED_AGE_MS = 14 * 24 * 3600 * 1000;
 
+/** What a scan (or drift) is told about its cache: its file, files read from it and parsed, and a note when it could not be used or written. */
+export interface ScanCacheReport {
+  readonly file: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly note: string | null;
+}
+
+/** The cache a run asks for: a file, `default` (the user's folder under the temp dir), or none. */
+export type CacheChoice = string | 'default' | undefined;
+
+/** Open the cache a run asks for; `finish` saves it after the scan and says how it went. */
+export function openScanCache(root: string, choice: CacheChoice, settings: unknown): { cache?: ScanCache; finish(): ScanCacheReport | undefined } {
+  const where = choice === 'default' ? defaultCacheFile(root) : choice === undefined ? undefined : { file: choice };
+  if (where === undefined) return { finish: () => undefined };
+  if (where.refused) return { finish: () => ({ file: where.file, hits: 0, misses: 0, note: `no cache: ${where.refused}` }) };
+  const cache = ScanCache.open(where.file, settings);
+  return {
+    cache,
+    finish() {
+      let note = cache.discarded === null ? null : `the cache was not used: ${cache.discarded}`;
+      try {
+        cache.save({ pruneSiblings: choice === 'default' });
+      } catch (err) {
+        // The result stands; only the next run's speed-up is lost.
+        note = `the cache could not be written to ${cache.file}: ${(err as Error).message}`;
+      }
+      return { file: cache.file, ...cache.stats(), note };
+    },
+  };
+}
+
 /**
  * The cache file `orch scan` uses when --cache-location does not name one: one per scanned repo in
  * `$TMPDIR/scan-cache-orch-<uid>/` (never inside the repo), or why there is none.

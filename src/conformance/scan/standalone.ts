@@ -8,8 +8,9 @@ import type { ResolvedHarnessConfig } from '../config/load.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { FindingKind } from './analyze.ts';
+export type { ScanCacheReport } from './cache.ts';
 import { listRepoFiles } from './gitignore.ts';
-import { defaultCacheFile, ScanCache } from './cache.ts';
+import { openScanCache, type CacheChoice, type ScanCacheReport } from './cache.ts';
 import { cacheSettings, scanRepo, type Finding } from './scan.ts';
 
 export interface ScanFinding {
@@ -38,19 +39,12 @@ export interface DirectoryScan {
   readonly cache?: ScanCacheReport;
 }
 
-export interface ScanCacheReport {
-  readonly file: string;
-  readonly hits: number;
-  readonly misses: number;
-  readonly note: string | null;
-}
-
 export interface ScanDirectoryOptions {
   /**
    * The scan's cache: a file, `default` for the user's cache folder under the temp dir (what
    * `orch scan` uses unless --no-cache), or no cache when undefined (the library's default).
    */
-  readonly cache?: string | 'default';
+  readonly cache?: CacheChoice;
 }
 
 /** The defaults of the harness config with every folder as a source (no validation to load). */
@@ -94,22 +88,9 @@ export async function scanDirectory(dir: string, options: ScanDirectoryOptions =
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InvalidInputError(`${dir}: not a directory (orch scan takes the folder of a JS/TS repo)`);
   const { config, configured } = await scanConfig(root);
   const files = listRepoFiles(root, { extensions: config.extensions, sources: config.sources, ignore: config.ignore });
-  const where = options.cache === 'default' ? defaultCacheFile(root) : options.cache === undefined ? undefined : { file: options.cache };
-  const cache = where && !where.refused ? ScanCache.open(where.file, cacheSettings(config)) : undefined;
+  const { cache, finish } = openScanCache(root, options.cache, cacheSettings(config));
   const result = scanRepo(config, { files, ...(cache ? { cache } : {}) });
-  let report: ScanCacheReport | undefined;
-  if (cache) {
-    let note = cache.discarded === null ? null : `the cache was not used: ${cache.discarded}`;
-    try {
-      cache.save({ pruneSiblings: options.cache === 'default' });
-    } catch (err) {
-      // The scan's result stands; only the next run's speed-up is lost.
-      note = `the cache could not be written to ${cache.file}: ${(err as Error).message}`;
-    }
-    report = { file: cache.file, ...cache.stats(), note };
-  } else if (where?.refused) {
-    report = { file: where.file, hits: 0, misses: 0, note: `no cache: ${where.refused}` };
-  }
+  const report = finish();
   return {
     root,
     findings: result.findings.map(toScanFinding),
