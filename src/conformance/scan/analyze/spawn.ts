@@ -1,11 +1,12 @@
 // A call of a process module's spawn function: the program it starts decides between agent-spawn
-// (an agent CLI), unresolved-spawn (not known statically) and nothing.
+// (an agent CLI, also when a helper's parameter is given one by a call in the file),
+// unresolved-spawn (not known statically) and nothing.
 import type { ts as TS } from 'ts-morph';
 import { ts } from '../ts.ts';
 import { unwrap } from '../callee.ts';
-import { programOf, staticText, type StaticText } from '../literals.ts';
+import { programOf, staticText, staticTexts, type StaticText } from '../literals.ts';
 import type { CommandForm } from '../process-modules.ts';
-import { firstLine, lookupFrom, push, type FileScan, type PendingCall } from './file-scan.ts';
+import { firstLine, lookupFrom, lookupWithCallers, push, type FileScan, type PendingCall } from './file-scan.ts';
 
 export function classifySpawn(scan: FileScan, form: CommandForm, args: readonly TS.Expression[], call: PendingCall, calleeText: string): void {
   const lookup = lookupFrom(scan.facts, call.scopes);
@@ -15,7 +16,16 @@ export function classifySpawn(scan: FileScan, form: CommandForm, args: readonly 
   // argv words; a partly known word keeps its known head when it is a command line (`sh -c`).
   const word = (t: StaticText | null) => (t === null ? null : t.complete || /\s/.test(t.text.trim()) ? t.text : null);
   const argv = argvNode && ts.isArrayLiteralExpression(argvNode) ? argvNode.elements.map((el) => (ts.isSpreadElement(el) ? null : word(staticText(el, lookup)))) : [null];
-  const program = programOf(text, form === 'line', argv);
+  let program = programOf(text, form === 'line', argv);
+  if (arg !== undefined && (program === null || !scan.options.agentClis.includes(program))) {
+    // A helper's parameter (`run(bin, args)` -> `execa(bin, args)`): an agent CLI one of the file's
+    // own calls passes makes this spawn an agent spawn. Otherwise it stays what it was: other
+    // callers may pass anything.
+    const agent = staticTexts(arg, lookupWithCallers(scan.facts, call.scopes))
+      .map((t) => programOf(t, form === 'line', argv))
+      .find((p) => p !== null && scan.options.agentClis.includes(p));
+    if (agent !== undefined) program = agent;
+  }
   if (program === null) push(scan, 'unresolved-spawn', call.node, call.chain, call.stmt, firstLine(scan, call.node), null, calleeText);
   else if (scan.options.agentClis.includes(program)) push(scan, 'agent-spawn', call.node, call.chain, call.stmt, program, program, calleeText);
 }
