@@ -19,6 +19,7 @@ import { privateTempDir } from '../private-cache.ts';
 import { SDK_RULES } from './rules/sdks.ts';
 
 const CACHE_VERSION = 1;
+const NOT_JSON = 'not valid JSON';
 /** Cache files of repos not scanned for this long are removed when another scan saves. */
 const UNUSED_AGE_MS = 14 * 24 * 3600 * 1000;
 
@@ -42,7 +43,8 @@ export function openScanCache(root: string, choice: CacheChoice, settings: unkno
   return {
     cache,
     finish() {
-      let note = cache.discarded === null ? null : `the cache was not used: ${cache.discarded}`;
+      // Another build or other settings replacing it is the cache working: only damage is worth a word.
+      let note = cache.discarded === NOT_JSON ? `the cache was not used: ${cache.discarded}` : null;
       try {
         cache.save({ pruneSiblings: choice === 'default' });
       } catch (err) {
@@ -127,7 +129,7 @@ export class ScanCache {
       if (parsed.key !== key) return new ScanCache(file, key, {}, 'written by another build of the scanner or with other settings');
       return new ScanCache(file, key, parsed.files, null);
     } catch {
-      return new ScanCache(file, key, {}, 'not valid JSON');
+      return new ScanCache(file, key, {}, NOT_JSON);
     }
   }
 
