@@ -27,7 +27,7 @@ export function renderScanText(scan: DirectoryScan, failing: ReadonlySet<ScanFin
   const n = failing.size;
   // With --cache, the files past the prefilter are those parsed and those the cache answered for.
   const parsed = scan.cache ? `${scan.parsed - scan.cache.hits} parsed, ${scan.cache.hits} from the cache` : `${scan.parsed} parsed`;
-  const summary = `orch scan: ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'}${baselined ? `, ${n} not in the baseline` : ''} (${scan.files} files, ${parsed}, ${scan.ms} ms)`;
+  const summary = `orch scan: ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'}${baselined ? `, ${n} not in the baseline` : ''} (${scan.files} file${scan.files === 1 ? '' : 's'}, ${parsed}, ${scan.ms} ms)`;
   return `${[...lines, summary].join('\n')}\n`;
 }
 
