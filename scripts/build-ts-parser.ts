@@ -48,6 +48,8 @@ export const PARSER_ROOTS: readonly string[] = Object.freeze([
   'parseConfigFileTextToJson',
   'isStringLiteralLike',
   'isFunctionLike',
+  // The scan cache's identity under tsx, in a copy without a lockfile (src/conformance/scan/cache.ts).
+  'version',
 ]);
 
 /** Node classes with the methods the scanner calls on nodes (getStart, getText, getLineAndCharacterOfPosition). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { privateTempDir } from '../../src/conformance/private-cache.ts';
-import { ScanCache } from '../../src/conformance/scan/cache.ts';
+import { ScanCache, sourcesIdentity } from '../../src/conformance/scan/cache.ts';
 import { scanDirectory, type DirectoryScan } from '../../src/conformance/scan/standalone.ts';
 import { REPO_ROOT, orch, tempRepo, type TempRepo } from './helpers.ts';
 
@@ -138,6 +138,18 @@ describe('the scan cache', () => {
     const s = await scanDirectory(r.root, { cache: join(r.root, 'blocker/scan-cache.json') });
     expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
     expect(s.cache?.note).toMatch(/^the cache could not be written to .*blocker\/scan-cache\.json: E(EXIST|NOTDIR)\b/);
+  });
+
+  it('tells builds of the scanner apart by their sources, also in a copy without a lockfile', () => {
+    const r = fresh([]);
+    r.write('src/a.ts', 'export const a = 1;\n');
+    const bare = sourcesIdentity(r.root);
+    r.write('src/a.ts', 'export const a = 2;\n');
+    const edited = sourcesIdentity(r.root);
+    r.write('package-lock.json', '{"lockfileVersion": 3}\n');
+    const locked = sourcesIdentity(r.root);
+    expect(new Set([bare, edited, locked]).size).toBe(3);
+    expect(sourcesIdentity(r.root)).toBe(locked);
   });
 
   it('is bound to the build of the scanner that wrote it', () => {

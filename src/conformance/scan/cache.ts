@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Target } from './callee.ts';
 import { compiledBuildId } from './compiled.ts';
 import { privateTempDir } from '../private-cache.ts';
+import { ts } from './ts.ts';
 import { SDK_RULES } from './rules/sdks.ts';
 
 const CACHE_VERSION = 1;
@@ -233,14 +234,19 @@ function dedupe(asked: ReadonlyArray<readonly [string, string]>): Array<readonly
 
 /**
  * What makes the scanner's answers what they are: the compiled CLI's build (a hash of every source
- * file and the lockfile), or under tsx the same hash taken now over src/ and package-lock.json.
+ * file and the lockfile), or under tsx the same hash taken now over src/ and package-lock.json
+ * (a copy without a lockfile: the version of the TypeScript parser instead).
  */
 let identity: string | undefined;
-export function scannerIdentity(): string {
+export function scannerIdentity(root = fileURLToPath(new URL('../../../', import.meta.url))): string {
   if (identity !== undefined) return identity;
   const build = compiledBuildId();
   if (build !== undefined) return (identity = `build:${build}`);
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  return (identity = sourcesIdentity(root));
+}
+
+/** The tsx-mode identity of the scanner whose checkout is `root`. */
+export function sourcesIdentity(root: string): string {
   const hash = createHash('sha1');
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -250,8 +256,12 @@ export function scannerIdentity(): string {
     }
   };
   walk(join(root, 'src'));
-  hash.update(readFileSync(join(root, 'package-lock.json')));
-  return (identity = `sources:${hash.digest('hex')}`);
+  try {
+    hash.update(readFileSync(join(root, 'package-lock.json')));
+  } catch {
+    hash.update(`\u0000no lockfile\u0000typescript ${ts.version}`);
+  }
+  return `sources:${hash.digest('hex')}`;
 }
 
 // --- codecs: what a step gives, as JSON data and back -------------------------------------------
