@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { fixture } from '../../fixtures/proc/marker-scan.ts';
 import { killTree } from '../../src/proc/kill-tree.ts';
 import { newRunMarker } from '../../src/proc/marker.ts';
@@ -50,8 +52,13 @@ describe('killTree', () => {
   });
 
   it('catches a process forked by a SIGTERM handler during the grace', async () => {
-    const { child, target } = start(`trap 'setsid sleep 1000 & sleep 0.05; exit 0' TERM; while :; do sleep 0.02; done`);
-    await until(() => marker.holders().length >= 1, 2_000, 'the looping bash');
+    // Ready once the trap is set: a SIGTERM that reaches bash before it has run `trap` kills it
+    // outright, with nothing forked (seen once in CI on a slow machine: killed 1 instead of 2).
+    const dir = tempDir();
+    onTestFinished(dir.remove);
+    const ready = join(dir.path, 'trapped');
+    const { child, target } = start(`trap 'setsid sleep 1000 & sleep 0.05; exit 0' TERM; : > '${ready}'; while :; do sleep 0.02; done`);
+    await until(() => existsSync(ready), 2_000, 'the looping bash, its trap set');
     const exited = new Promise((r) => child.once('exit', r));
     // A generous grace: on a loaded machine bash may not run its trap (and fork) for a while; the
     // kill ends as soon as everything is gone, so this costs nothing when the trap runs promptly.
