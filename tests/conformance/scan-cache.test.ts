@@ -3,7 +3,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { privateTempDir } from '../../src/conformance/private-cache.ts';
 import { ScanCache, sourcesIdentity } from '../../src/conformance/scan/cache.ts';
 import { scanDirectory, type DirectoryScan } from '../../src/conformance/scan/standalone.ts';
@@ -27,6 +27,20 @@ const app = (lib: string) => {
   r.write('src/lib/ai.ts', lib);
   r.write('src/app/route.ts', "import { client } from '../lib/ai';\nexport async function POST(q: string) {\n  return client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: q }] });\n}\n");
   return r;
+};
+/**
+ * A TMPDIR of the test's own for the rest of it: the run's default cache folder is shared with the
+ * test files other workers run meanwhile, which must never see it made writable by others.
+ */
+const ownTmp = (): string => {
+  const dir = fresh([]).root;
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  onTestFinished(() => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  });
+  return dir;
 };
 const sdkCalls = (s: DirectoryScan) => s.findings.filter((f) => f.kind === 'sdk-call').map((f) => `${f.file}:${f.line}`);
 const strip = (s: DirectoryScan) => ({ findings: s.findings, problems: s.problems, files: s.files, parsed: s.parsed });
@@ -206,7 +220,7 @@ describe('the cache of orch scan on the command line', () => {
 
   it('removes the cache files of repos not scanned for two weeks', async () => {
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
-    const { dir } = privateTempDir('scan-cache');
+    const { dir } = privateTempDir('scan-cache', ownTmp());
     const stale = join(dir, '0000000000000000.json');
     const recent = join(dir, '1111111111111111.json');
     writeFileSync(stale, '{}');
@@ -216,7 +230,6 @@ describe('the cache of orch scan on the command line', () => {
     await orch(['scan', r.root]);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(recent)).toBe(true);
-    rmSync(recent);
   });
 
   it('never uses a cache folder that others can write or that another user owns', async () => {
@@ -233,15 +246,11 @@ describe('the cache of orch scan on the command line', () => {
     }
     // What orch scan does then: the scan runs without a cache and says why.
     const r = app("import OpenAI from 'openai';\nexport const client = new OpenAI();\n");
-    const shared = join(tmpdir(), `scan-cache-orch-${process.getuid?.() ?? 0}`);
-    mkdirSync(shared, { recursive: true });
+    const shared = join(ownTmp(), `scan-cache-orch-${process.getuid?.() ?? 0}`);
+    mkdirSync(shared);
     chmodSync(shared, 0o777);
-    try {
-      const s = await scanDirectory(r.root, { cache: 'default' });
-      expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
-      expect(s.cache).toMatchObject({ hits: 0, misses: 0, note: `no cache: ${shared} can be written by other users (mode 777)` });
-    } finally {
-      chmodSync(shared, 0o700);
-    }
+    const s = await scanDirectory(r.root, { cache: 'default' });
+    expect(sdkCalls(s)).toEqual(['src/app/route.ts:3']);
+    expect(s.cache).toMatchObject({ hits: 0, misses: 0, note: `no cache: ${shared} can be written by other users (mode 777)` });
   });
 });
