@@ -41,6 +41,13 @@ const plainSummary = (out: string) =>
     ?.trim()
     .replace(/\s+/g, ' ') ?? '(no summary)';
 
+/** The failed tests of a vitest run and the first lines of each failure's report. */
+const failures = (out: string) => {
+  const lines = out.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const start = lines.findIndex((l) => /Failed Tests \d+/.test(l));
+  return (start === -1 ? lines.filter((l) => /\bFAIL\b|×/.test(l)) : lines.slice(start, start + 60)).join('\n');
+};
+
 const results: Run[] = [];
 for (const busyLoops of loads) {
   for (let i = 0; i < runs; i++) {
@@ -52,6 +59,8 @@ for (const busyLoops of loads) {
       const seconds = (performance.now() - t0) / 1000;
       results.push({ busyLoops, seconds, exitCode: r.exitCode, tests: plainSummary(r.all ?? ''), loadBefore });
       process.stderr.write(`suite bench: ${busyLoops} busy loop(s), run ${i + 1}: ${seconds.toFixed(1)} s, exit ${r.exitCode}, ${plainSummary(r.all ?? '')}\n`);
+      // A red run names what failed and why, so a flake can be chased instead of guessed at.
+      if (r.exitCode !== 0) process.stderr.write(`${failures(r.all ?? '')}\n`);
     } finally {
       for (const loop of loops) if (loop.pid !== undefined && loop.exitCode === null) process.kill(loop.pid, 'SIGKILL');
     }
