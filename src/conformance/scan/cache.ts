@@ -97,7 +97,6 @@ export interface CacheStats {
 
 /** The cache of one scan. `key` binds it to the scanner's build and the scan's settings. */
 export class ScanCache {
-  private readonly previous: Record<string, StoredFile>;
   private readonly next: Record<string, StoredFile> = {};
   private readonly ran = new Set<string>();
   private readonly read = new Set<string>();
@@ -106,11 +105,10 @@ export class ScanCache {
   private constructor(
     readonly file: string,
     private readonly key: string,
-    previous: Record<string, StoredFile>,
-    /** Why the previous contents were not used (shown with --cache), or null. */
+    private readonly previous: Record<string, StoredFile>,
+    /** Why the previous contents were not used, or null (only damage is reported: openScanCache). */
     readonly discarded: string | null,
   ) {
-    this.previous = previous;
     // A file that could not be used is replaced even when this run stores nothing.
     this.changed = discarded !== null;
   }

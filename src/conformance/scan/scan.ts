@@ -106,7 +106,10 @@ export function scanRepo(config: ResolvedHarnessConfig, options: ScanOptions = {
         const target = resolve(abs(f), spec);
         return target === null ? undefined : exporters.get(target);
       };
-      const answer = (spec: string) => JSON.stringify(lookup(spec) ? [...(lookup(spec) as Set<string>)].sort() : null);
+      const answer = (spec: string) => {
+        const names = lookup(spec);
+        return JSON.stringify(names ? [...names].sort() : null);
+      };
       const names = cache
         ? cache.get(f, text(f), 're-exports', plain<string[]>(isStrings), answer, (asked) =>
             [...reExports(tree(f), (spec) => {

@@ -82,28 +82,8 @@ export function push(scan: FileScan, kind: FindingKind, node: TS.Node, chain: re
  * argument. Other callers may exist (another file, a callback), so the parameter itself stays a
  * candidate of unknown value. Request URLs use it: one LLM host among the candidates is an LLM request.
  */
-export function lookupWithCallers(facts: FileFacts, scopes: readonly TS.Node[], seen: ReadonlySet<TS.Node> = new Set()): ValueLookup {
-  return (id) => {
-    const hit = lookupName(facts.scopes, scopes, id.text);
-    if (!hit) return [];
-    const d = hit.decl;
-    if (d.kind === 'var') return reaching(d.assigns, id.pos, scopes).map((a): NameValue => ({ expr: a.expr, lookup: lookupWithCallers(facts, a.chain, seen) }));
-    if (d.kind === 'member') return [{ expr: d.expr, lookup: lookupWithCallers(facts, d.chain, seen), path: d.path }];
-    if (d.kind !== 'param') return [];
-    const unknown: NameValue = { expr: d.name, lookup: () => [] };
-    if (seen.has(d.fn)) return [unknown];
-    const inner = new Set([...seen, d.fn]);
-    const values: NameValue[] = [unknown];
-    if (d.initializer) values.push({ expr: d.initializer, lookup: lookupWithCallers(facts, d.chain, inner) });
-    const name = functionName(facts, d.fn);
-    for (const site of name === null ? [] : (facts.callsByName.get(name) ?? [])) {
-      const callee = lookupName(facts.scopes, site.scopes, name as string)?.decl;
-      const same = callee?.kind === 'function' ? callee.node === d.fn : callee?.kind === 'var' && callee.assigns.some((a) => a.expr === d.fn);
-      const arg = site.node.arguments[d.index];
-      if (same && arg && !ts.isSpreadElement(arg)) values.push({ expr: arg, lookup: lookupWithCallers(facts, site.scopes, inner) });
-    }
-    return values;
-  };
+export function lookupWithCallers(facts: FileFacts, scopes: readonly TS.Node[]): ValueLookup {
+  return lookupFrom(facts, scopes, new Set());
 }
 
 /** The name a function is called by in its file: its declared name, or the const it initialises. */
@@ -112,14 +92,30 @@ function functionName(facts: FileFacts, fn: TS.Node): string | null {
   return facts.fnNames.get(fn) ?? null;
 }
 
-/** The values a name may hold at a use, as seen from `scopes`. */
-export function lookupFrom(facts: FileFacts, scopes: readonly TS.Node[]): ValueLookup {
+/**
+ * The values a name may hold at a use, as seen from `scopes`. With `callers` (the functions whose
+ * parameters are being followed already), parameters are followed to the file's calls too.
+ */
+export function lookupFrom(facts: FileFacts, scopes: readonly TS.Node[], callers?: ReadonlySet<TS.Node>): ValueLookup {
   return (id) => {
     const hit = lookupName(facts.scopes, scopes, id.text);
     if (!hit) return [];
     const d = hit.decl;
-    if (d.kind === 'var') return reaching(d.assigns, id.pos, scopes).map((a): NameValue => ({ expr: a.expr, lookup: lookupFrom(facts, a.chain) }));
-    if (d.kind === 'member') return [{ expr: d.expr, lookup: lookupFrom(facts, d.chain), path: d.path }];
-    return [];
+    if (d.kind === 'var') return reaching(d.assigns, id.pos, scopes).map((a): NameValue => ({ expr: a.expr, lookup: lookupFrom(facts, a.chain, callers) }));
+    if (d.kind === 'member') return [{ expr: d.expr, lookup: lookupFrom(facts, d.chain, callers), path: d.path }];
+    if (d.kind !== 'param' || callers === undefined) return [];
+    const unknown: NameValue = { expr: d.name, lookup: () => [] };
+    if (callers.has(d.fn)) return [unknown];
+    const inner = new Set([...callers, d.fn]);
+    const values: NameValue[] = [unknown];
+    if (d.initializer) values.push({ expr: d.initializer, lookup: lookupFrom(facts, d.chain, inner) });
+    const name = functionName(facts, d.fn);
+    for (const site of name === null ? [] : (facts.callsByName.get(name) ?? [])) {
+      const callee = lookupName(facts.scopes, site.scopes, name as string)?.decl;
+      const same = callee?.kind === 'function' ? callee.node === d.fn : callee?.kind === 'var' && callee.assigns.some((a) => a.expr === d.fn);
+      const arg = site.node.arguments[d.index];
+      if (same && arg && !ts.isSpreadElement(arg)) values.push({ expr: arg, lookup: lookupFrom(facts, site.scopes, inner) });
+    }
+    return values;
   };
 }
